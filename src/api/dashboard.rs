@@ -1,0 +1,89 @@
+//! `/regions/{code}/dashboard`: one call for a dashboard page.
+//!
+//! The region's latest figure of every indicator, and the honours and
+//! commitments of the region and the places below it, grouped by topic in
+//! report order. Every topic is listed, empty or not, so a page's layout
+//! does not shift with the data.
+
+use axum::extract::{Path, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+
+use super::ApiQuery;
+use super::params::NoParams;
+use crate::domain::{Observation, Recognition, Region, Target};
+use crate::store::observations::ObservationFilter;
+use crate::store::{self, FactFilter, Page};
+use crate::{AppState, Error, Result};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/regions/{code}/dashboard", get(get_dashboard))
+}
+
+#[derive(Debug, Serialize)]
+struct Dashboard {
+    region: Region,
+    topics: Vec<TopicPanel>,
+}
+
+#[derive(Debug, Serialize)]
+struct TopicPanel {
+    code: String,
+    name_zh: String,
+    name_en: String,
+    /// The latest figure of each indicator for the region itself.
+    observations: Vec<Observation>,
+    /// Honours of the region and of the places below it.
+    recognitions: Vec<Recognition>,
+    /// Commitments of the region and of the places below it.
+    targets: Vec<Target>,
+}
+
+#[tracing::instrument(skip(state))]
+async fn get_dashboard(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    ApiQuery(NoParams {}): ApiQuery<NoParams>,
+) -> Result<Json<Dashboard>> {
+    let db = &state.db;
+    let region = store::regions::find_region(db, &code)
+        .await?
+        .ok_or_else(|| Error::not_found("region", &code))?;
+    let (topics, _) = store::topics::list_topics(db, Page::ALL).await?;
+    let latest = ObservationFilter {
+        region: Some(code.clone()),
+        latest: Some(1),
+        ..ObservationFilter::default()
+    };
+    let (mut observations, _) =
+        store::observations::list_observations(db, &latest, Page::ALL).await?;
+    let subtree = FactFilter {
+        region: Some(code),
+        descendants: true,
+        topic: None,
+    };
+    let (mut recognitions, _) =
+        store::recognitions::list_recognitions(db, &subtree, Page::ALL).await?;
+    let (mut targets, _) = store::targets::list_targets(db, &subtree, Page::ALL).await?;
+
+    let topics = topics
+        .into_iter()
+        .map(|topic| TopicPanel {
+            observations: take_where(&mut observations, |o| o.topic.code == topic.code),
+            recognitions: take_where(&mut recognitions, |r| r.topic.code == topic.code),
+            targets: take_where(&mut targets, |t| t.topic.code == topic.code),
+            code: topic.code,
+            name_zh: topic.name_zh,
+            name_en: topic.name_en,
+        })
+        .collect();
+    Ok(Json(Dashboard { region, topics }))
+}
+
+/// Moves the items that satisfy `belongs` out of `items`, keeping order.
+fn take_where<T>(items: &mut Vec<T>, belongs: impl Fn(&T) -> bool) -> Vec<T> {
+    let (taken, rest) = std::mem::take(items).into_iter().partition(belongs);
+    *items = rest;
+    taken
+}

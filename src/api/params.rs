@@ -1,0 +1,174 @@
+//! Query parameter types that explain themselves when they are wrong.
+//!
+//! Each parses from the raw query-string value and, when it cannot, says
+//! what would have been accepted; [`super::extract::ApiQuery`] adds the
+//! parameter's name.
+
+use std::fmt::Display;
+
+use chrono::NaiveDate;
+use serde::de::{self, Deserialize, Deserializer};
+
+use crate::store::Page;
+
+/// The largest page a client may ask for.
+pub const MAX_LIMIT: i64 = 1000;
+/// The page size when the client names none.
+pub const DEFAULT_LIMIT: i64 = 100;
+
+/// Reads the raw value and parses it, or explains what is accepted.
+fn parse_raw<'de, D, T>(
+    deserializer: D,
+    expected: impl Display,
+    parse: impl FnOnce(&str) -> Option<T>,
+) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    let raw = String::deserialize(deserializer)?;
+    parse(&raw).ok_or_else(|| de::Error::custom(format!("expected {expected}, got `{raw}`")))
+}
+
+/// `limit`: page size, 1 to [`MAX_LIMIT`].
+#[derive(Debug, Clone, Copy)]
+pub struct Limit(pub i64);
+
+impl<'de> Deserialize<'de> for Limit {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        parse_raw(
+            deserializer,
+            format_args!("an integer from 1 to {MAX_LIMIT}"),
+            |raw| {
+                raw.parse()
+                    .ok()
+                    .filter(|n| (1..=MAX_LIMIT).contains(n))
+                    .map(Limit)
+            },
+        )
+    }
+}
+
+/// `offset`: how many matching items to skip.
+#[derive(Debug, Clone, Copy)]
+pub struct Offset(pub i64);
+
+impl<'de> Deserialize<'de> for Offset {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        parse_raw(deserializer, "a whole number of at least 0", |raw| {
+            raw.parse().ok().filter(|n| *n >= 0).map(Offset)
+        })
+    }
+}
+
+/// A count of at least 1, such as `latest`.
+#[derive(Debug, Clone, Copy)]
+pub struct Count(pub i32);
+
+impl<'de> Deserialize<'de> for Count {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        parse_raw(deserializer, "a whole number from 1 to 1000", |raw| {
+            raw.parse()
+                .ok()
+                .filter(|n| (1..=1000).contains(n))
+                .map(Count)
+        })
+    }
+}
+
+/// A calendar date written `YYYY-MM-DD`.
+#[derive(Debug, Clone, Copy)]
+pub struct IsoDate(pub NaiveDate);
+
+impl<'de> Deserialize<'de> for IsoDate {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        parse_raw(
+            deserializer,
+            "a date written YYYY-MM-DD, such as 2024-04-30",
+            |raw| NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok().map(IsoDate),
+        )
+    }
+}
+
+/// `true` or `false`.
+#[derive(Debug, Clone, Copy)]
+pub struct Flag(pub bool);
+
+impl<'de> Deserialize<'de> for Flag {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        parse_raw(deserializer, "`true` or `false`", |raw| match raw {
+            "true" => Some(Flag(true)),
+            "false" => Some(Flag(false)),
+            _ => None,
+        })
+    }
+}
+
+/// Whether `raw` can be a code: 1 to 64 letters, digits, `_` or `-`.
+fn is_code(raw: &str) -> bool {
+    !raw.is_empty()
+        && raw.len() <= 64
+        && raw
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+const CODE_EXPECTED: &str =
+    "a code of 1 to 64 letters, digits, `_` or `-` (see the matching list endpoint)";
+
+/// One code of a catalogue item (region, indicator, topic).
+#[derive(Debug, Clone)]
+pub struct Code(pub String);
+
+impl<'de> Deserialize<'de> for Code {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        parse_raw(deserializer, CODE_EXPECTED, |raw| {
+            is_code(raw).then(|| Code(raw.to_owned()))
+        })
+    }
+}
+
+/// One or more codes, separated by commas.
+#[derive(Debug, Clone)]
+pub struct CodeList(pub Vec<String>);
+
+impl<'de> Deserialize<'de> for CodeList {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        parse_raw(
+            deserializer,
+            format_args!("one or more codes separated by commas, each {CODE_EXPECTED}"),
+            |raw| {
+                let codes: Vec<String> = raw.split(',').map(str::to_owned).collect();
+                codes
+                    .iter()
+                    .all(|code| is_code(code))
+                    .then_some(CodeList(codes))
+            },
+        )
+    }
+}
+
+/// Free text to search for, 1 to 100 characters.
+#[derive(Debug, Clone)]
+pub struct SearchText(pub String);
+
+impl<'de> Deserialize<'de> for SearchText {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        parse_raw(deserializer, "text of 1 to 100 characters", |raw| {
+            let text = raw.trim();
+            (!text.is_empty() && text.chars().count() <= 100).then(|| SearchText(text.to_owned()))
+        })
+    }
+}
+
+/// The parameters of an endpoint that takes none: any is rejected by name.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoParams {}
+
+/// The `limit` and `offset` every list accepts, as a [`Page`].
+pub fn page(limit: Option<Limit>, offset: Option<Offset>) -> Page {
+    Page {
+        limit: limit.map_or(DEFAULT_LIMIT, |l| l.0),
+        offset: offset.map_or(0, |o| o.0),
+    }
+}

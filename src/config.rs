@@ -1,0 +1,44 @@
+//! Typed settings, read from the command line or the environment.
+//!
+//! Every setting has a flag and an environment variable (the variable is what
+//! `docker compose` and `.env.example` use); `district-indicators --help`
+//! lists them with their defaults. `RUST_LOG` is read by [`crate::telemetry`].
+
+use std::net::IpAddr;
+
+/// Settings shared by every subcommand.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Config {
+    /// Postgres connection URL. The database is created if it does not exist.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/district_indicators",
+        hide_env_values = true
+    )]
+    pub database_url: String,
+
+    /// Address to listen on.
+    #[arg(long, env = "HOST", default_value = "127.0.0.1")]
+    pub host: IpAddr,
+
+    /// Port to listen on.
+    #[arg(long, env = "PORT", default_value_t = 8080)]
+    pub port: u16,
+
+    /// Most connections the pool keeps open to Postgres.
+    #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 10)]
+    pub database_max_connections: u32,
+}
+
+impl Config {
+    /// Settings for tests and examples: the defaults, with the given database.
+    pub fn for_database(database_url: impl Into<String>) -> Self {
+        Self {
+            database_url: database_url.into(),
+            host: IpAddr::from([127, 0, 0, 1]),
+            port: 0,
+            database_max_connections: 5,
+        }
+    }
+}

@@ -1,0 +1,141 @@
+//! One error type for the whole service, rendered as RFC 9457
+//! `application/problem+json`.
+//!
+//! Clients see a `detail` they can act on; database and unexpected errors are
+//! logged here, once, and reach the client as an opaque 500.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The media type of every error body.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A resource named in the path does not exist (404).
+    #[error("{resource} `{key}` does not exist")]
+    NotFound { resource: &'static str, key: String },
+
+    /// No route matches the path (404).
+    #[error("no endpoint at `{path}`; the API lives under /api/v1 (see README)")]
+    NoRoute { path: String },
+
+    /// A query parameter or path segment is malformed, unknown or
+    /// inconsistent (400). `name` is the parameter; `message` says what would
+    /// be accepted.
+    #[error("parameter `{name}`: {message}")]
+    InvalidParameter { name: String, message: String },
+
+    /// The query string itself cannot be read, or names no known parameter (400).
+    #[error("{0}")]
+    InvalidQuery(String),
+
+    /// A dependency the request needs is down (503).
+    #[error("{0}")]
+    Unavailable(String),
+
+    /// A database failure: logged, never shown to the client (500).
+    #[error("database error")]
+    Database(#[from] sqlx::Error),
+
+    /// Anything else unexpected: logged, never shown to the client (500).
+    #[error("internal error")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl Error {
+    pub fn invalid_parameter(name: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::InvalidParameter {
+            name: name.into(),
+            message: message.into(),
+        }
+    }
+
+    pub fn not_found(resource: &'static str, key: impl Into<String>) -> Self {
+        Self::NotFound {
+            resource,
+            key: key.into(),
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::NotFound { .. } | Self::NoRoute { .. } => StatusCode::NOT_FOUND,
+            Self::InvalidParameter { .. } | Self::InvalidQuery(_) => StatusCode::BAD_REQUEST,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Database(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+/// One problem with one input, listed in a problem's `errors`.
+#[derive(Debug, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+/// An RFC 9457 problem details object.
+#[derive(Debug, Serialize)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+impl Problem {
+    /// A problem whose `type` is `about:blank`: the status says it all.
+    pub fn new(status: StatusCode, detail: impl Into<String>) -> Self {
+        Self {
+            kind: "about:blank",
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail: detail.into(),
+            errors: Vec::new(),
+        }
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = (status, Json(self)).into_response();
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        response
+    }
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let mut problem = match &self {
+            Self::Database(error) => {
+                tracing::error!(error = %error, "database error");
+                Problem::new(status, "the request failed on our side; it has been logged")
+            }
+            Self::Internal(error) => {
+                tracing::error!(error = format!("{error:#}"), "internal error");
+                Problem::new(status, "the request failed on our side; it has been logged")
+            }
+            _ => Problem::new(status, self.to_string()),
+        };
+        if let Self::InvalidParameter { name, message } = self {
+            problem.errors.push(FieldError {
+                field: name,
+                message,
+            });
+        }
+        problem.into_response()
+    }
+}

@@ -1,0 +1,36 @@
+//! district-indicators: performance indicators of Chinese districts, each
+//! figure traceable to the sentence that printed it.
+//!
+//! The library builds the whole HTTP application from an [`AppState`], so the
+//! binary (`main.rs`) and the tests drive exactly the same router.
+
+pub mod api;
+pub mod config;
+pub mod domain;
+pub mod error;
+pub mod store;
+pub mod telemetry;
+
+use std::sync::Arc;
+
+use sqlx::PgPool;
+
+pub use api::app;
+pub use config::Config;
+pub use error::{Error, Result};
+
+/// Everything a handler may need, cloned cheaply into each request.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: PgPool,
+    pub config: Arc<Config>,
+}
+
+impl AppState {
+    pub fn new(db: PgPool, config: Config) -> Self {
+        Self {
+            db,
+            config: Arc::new(config),
+        }
+    }
+}

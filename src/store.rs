@@ -1,0 +1,84 @@
+//! The store: every SQL query, one module per resource, each an instrumented
+//! async function returning domain types. Handlers never write SQL.
+
+pub mod indicators;
+pub mod observations;
+pub mod recognitions;
+pub mod regions;
+pub mod sources;
+pub mod targets;
+pub mod topics;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::migrate::{MigrateDatabase, Migrator};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{PgPool, Postgres};
+
+use crate::Config;
+
+/// The migrations under `migrations/`, embedded in the binary.
+pub static MIGRATOR: Migrator = sqlx::migrate!();
+
+/// Which slice of a list to return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub limit: i64,
+    pub offset: i64,
+}
+
+impl Page {
+    /// Everything, for internal callers that need whole lists.
+    pub const ALL: Page = Page {
+        limit: i64::MAX,
+        offset: 0,
+    };
+}
+
+/// Creates the database if it does not exist yet, then opens a pool.
+pub async fn connect(config: &Config) -> anyhow::Result<PgPool> {
+    let url = &config.database_url;
+    // Validate the URL before anything else so a typo is reported as one.
+    let options =
+        PgConnectOptions::from_str(url).context("DATABASE_URL is not a valid Postgres URL")?;
+    if !Postgres::database_exists(url)
+        .await
+        .context("could not reach Postgres at DATABASE_URL")?
+    {
+        tracing::info!(database = options.get_database(), "creating database");
+        Postgres::create_database(url)
+            .await
+            .context("could not create the database named in DATABASE_URL")?;
+    }
+    PgPoolOptions::new()
+        .max_connections(config.database_max_connections)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_with(options)
+        .await
+        .context("could not connect to the database")
+}
+
+/// Applies the migrations that have not been applied yet.
+pub async fn migrate(db: &PgPool) -> anyhow::Result<()> {
+    MIGRATOR.run(db).await.context("could not apply migrations")
+}
+
+/// Whether the database answers, for `/readyz`.
+#[tracing::instrument(skip_all)]
+pub async fn ping(db: &PgPool) -> sqlx::Result<()> {
+    sqlx::query_scalar!("select 1 as \"one!\"")
+        .fetch_one(db)
+        .await
+        .map(|_| ())
+}
+
+/// Filters shared by recognitions and targets; `None` does not filter.
+#[derive(Debug, Default, Clone)]
+pub struct FactFilter {
+    pub region: Option<String>,
+    /// With `region`: the regions below it too.
+    pub descendants: bool,
+    pub topic: Option<String>,
+}

@@ -1,0 +1,76 @@
+//! Regions and their hierarchy.
+
+use sqlx::PgPool;
+
+use super::Page;
+use crate::domain::Region;
+
+/// Filters of `GET /regions`.
+#[derive(Debug, Default)]
+pub struct RegionFilter {
+    pub level: Option<String>,
+    pub parent: Option<String>,
+}
+
+#[tracing::instrument(skip(db))]
+pub async fn list_regions(
+    db: &PgPool,
+    filter: &RegionFilter,
+    page: Page,
+) -> sqlx::Result<(Vec<Region>, i64)> {
+    let total = sqlx::query_scalar!(
+        r#"select count(*) as "total!" from regions
+           where ($1::text is null or level = $1) and ($2::text is null or parent_code = $2)"#,
+        filter.level,
+        filter.parent,
+    )
+    .fetch_one(db)
+    .await?;
+    let regions = sqlx::query_as!(
+        Region,
+        r#"select code, parent_code, level, code_scheme, name_zh, name_en, note from regions
+           where ($1::text is null or level = $1) and ($2::text is null or parent_code = $2)
+           order by code
+           limit $3 offset $4"#,
+        filter.level,
+        filter.parent,
+        page.limit,
+        page.offset,
+    )
+    .fetch_all(db)
+    .await?;
+    Ok((regions, total))
+}
+
+#[tracing::instrument(skip(db))]
+pub async fn find_region(db: &PgPool, code: &str) -> sqlx::Result<Option<Region>> {
+    sqlx::query_as!(
+        Region,
+        "select code, parent_code, level, code_scheme, name_zh, name_en, note from regions where code = $1",
+        code
+    )
+    .fetch_optional(db)
+    .await
+}
+
+#[tracing::instrument(skip(db))]
+pub async fn list_children(db: &PgPool, code: &str) -> sqlx::Result<Vec<Region>> {
+    sqlx::query_as!(
+        Region,
+        "select code, parent_code, level, code_scheme, name_zh, name_en, note from regions
+         where parent_code = $1 order by code",
+        code
+    )
+    .fetch_all(db)
+    .await
+}
+
+#[tracing::instrument(skip(db))]
+pub async fn region_exists(db: &PgPool, code: &str) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"select exists (select 1 from regions where code = $1) as "exists!""#,
+        code
+    )
+    .fetch_one(db)
+    .await
+}

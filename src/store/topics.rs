@@ -1,0 +1,32 @@
+//! Topics, the sections indicators are grouped in.
+
+use sqlx::PgPool;
+
+use super::Page;
+use crate::domain::Topic;
+
+#[tracing::instrument(skip(db))]
+pub async fn list_topics(db: &PgPool, page: Page) -> sqlx::Result<(Vec<Topic>, i64)> {
+    let total = sqlx::query_scalar!(r#"select count(*) as "total!" from topics"#)
+        .fetch_one(db)
+        .await?;
+    let topics = sqlx::query_as!(
+        Topic,
+        "select code, name_zh, name_en from topics order by position limit $1 offset $2",
+        page.limit,
+        page.offset,
+    )
+    .fetch_all(db)
+    .await?;
+    Ok((topics, total))
+}
+
+#[tracing::instrument(skip(db))]
+pub async fn topic_exists(db: &PgPool, code: &str) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"select exists (select 1 from topics where code = $1) as "exists!""#,
+        code
+    )
+    .fetch_one(db)
+    .await
+}
