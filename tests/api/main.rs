@@ -1,0 +1,11 @@
+//! Integration tests: the real router against a real Postgres, each test on
+//! its own fresh database with every migration (and so the seed) applied.
+
+mod catalogue;
+mod dashboard;
+mod errors;
+mod facts;
+mod health;
+mod helpers;
+mod observations;
+mod seed;
