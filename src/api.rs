@@ -1,6 +1,8 @@
 //! The HTTP layer: one router per resource, merged here so the whole route
-//! table reads top to bottom in one place.
+//! table reads top to bottom in one place, then the layers every request
+//! passes through.
 
+mod caching;
 mod dashboard;
 mod extract;
 mod filters;
@@ -8,45 +10,58 @@ mod health;
 mod indicators;
 mod list;
 mod observations;
+pub mod openapi;
+mod output;
 mod params;
 mod recognitions;
 mod regions;
+mod series;
 mod sources;
 mod targets;
 mod topics;
+mod units;
 
 pub use extract::{ApiQuery, parse_query};
 pub use list::{ListMeta, ListResponse};
 
+use std::time::Duration;
+
 use axum::Router;
 use axum::body::Body;
 use axum::extract::MatchedPath;
-use axum::http::{Request, StatusCode, Uri, header};
+use axum::http::{HeaderName, HeaderValue, Method, Request, StatusCode, Uri, header};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::trace::TraceLayer;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::error::{PROBLEM_JSON, Problem};
-use crate::{AppState, Error};
+use crate::{AppState, Config, Error};
 
 /// The whole application, ready to serve.
 pub fn app(state: AppState) -> Router {
-    let api = Router::new()
-        .merge(regions::router())
-        .merge(dashboard::router())
-        .merge(topics::router())
-        .merge(indicators::router())
-        .merge(observations::router())
-        .merge(recognitions::router())
-        .merge(targets::router())
-        .merge(sources::router());
+    let (router, document) = routes().split_for_parts();
+    let document = openapi::finish(document);
+    let documented = openapi::DocumentedParams::from_document(&document);
+    let cache = caching::HttpCache {
+        db: state.db.clone(),
+        max_age: state.config.cache_max_age,
+        fingerprint: fingerprint(&document),
+    };
 
-    Router::new()
-        .nest("/api/v1", api)
-        .merge(health::router())
+    router
+        .merge(openapi::docs_router(document))
+        .route_layer(middleware::from_fn(move |request, next| {
+            documented.clone().reject_unknown(request, next)
+        }))
         .fallback(no_route)
         .layer(middleware::map_response(problem_for_bare_errors))
+        .layer(CompressionLayer::new())
+        .layer(middleware::from_fn_with_state(cache, caching::conditional_get))
+        .layer(cors(&state.config))
         .layer(CatchPanicLayer::custom(panic_problem))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
             let route = request
@@ -56,6 +71,68 @@ pub fn app(state: AppState) -> Router {
             tracing::info_span!("request", method = %request.method(), route, uri = %request.uri())
         }))
         .with_state(state)
+}
+
+/// Every documented route. A route added anywhere but here is missing from
+/// the OpenAPI document, and a test says so.
+fn routes() -> OpenApiRouter<AppState> {
+    let api = OpenApiRouter::new()
+        .merge(regions::router())
+        .merge(dashboard::router())
+        .merge(topics::router())
+        .merge(units::router())
+        .merge(indicators::router())
+        .merge(observations::router())
+        .merge(series::router())
+        .merge(recognitions::router())
+        .merge(targets::router())
+        .merge(sources::router());
+    OpenApiRouter::with_openapi(openapi::base())
+        .nest("/api/v1", api)
+        .merge(health::router())
+}
+
+/// A hash of the API's contract, so cached answers expire with a release
+/// that changes it.
+fn fingerprint(document: &utoipa::openapi::OpenApi) -> u64 {
+    let json = serde_json::to_vec(document).unwrap_or_default();
+    xxhash_rust::xxh3::xxh3_64(&json)
+}
+
+/// CORS for the configured dashboard origins, preflight included.
+fn cors(config: &Config) -> CorsLayer {
+    let origins: Vec<&str> = config
+        .cors_allowed_origins
+        .iter()
+        .map(|origin| origin.trim())
+        .filter(|origin| !origin.is_empty())
+        .collect();
+    let allow_origin = if origins.contains(&"*") {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(
+            origins
+                .iter()
+                .filter_map(|origin| HeaderValue::from_str(origin).ok()),
+        )
+    };
+    CorsLayer::new()
+        .allow_origin(allow_origin)
+        .allow_methods([Method::GET, Method::HEAD, Method::OPTIONS])
+        .allow_headers([
+            header::ACCEPT,
+            header::ACCEPT_LANGUAGE,
+            header::CONTENT_TYPE,
+            header::IF_NONE_MATCH,
+            header::AUTHORIZATION,
+        ])
+        .expose_headers([
+            header::ETAG,
+            header::LINK,
+            header::CONTENT_DISPOSITION,
+            HeaderName::from_static("x-request-id"),
+        ])
+        .max_age(Duration::from_secs(3600))
 }
 
 async fn no_route(uri: Uri) -> Error {
@@ -86,10 +163,9 @@ async fn problem_for_bare_errors(response: Response) -> Response {
     let (mut parts, _) = response.into_parts();
     let problem = Problem::new(status, detail).into_response();
     parts.headers.remove(header::CONTENT_LENGTH);
-    parts.headers.insert(
-        header::CONTENT_TYPE,
-        header::HeaderValue::from_static(PROBLEM_JSON),
-    );
+    parts
+        .headers
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
     Response::from_parts(parts, problem.into_body())
 }
 

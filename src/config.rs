@@ -29,6 +29,22 @@ pub struct Config {
     /// Most connections the pool keeps open to Postgres.
     #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 10)]
     pub database_max_connections: u32,
+
+    /// `Cache-Control: max-age` of successful GETs, in seconds. Clients can
+    /// always revalidate cheaply with `If-None-Match`.
+    #[arg(long, env = "CACHE_MAX_AGE", default_value_t = 60)]
+    pub cache_max_age: u32,
+
+    /// Origins allowed to call the API from a browser (CORS), comma-separated,
+    /// e.g. `https://dash.example.org,http://localhost:5173`; `*` allows any;
+    /// empty allows none.
+    #[arg(
+        long,
+        env = "CORS_ALLOWED_ORIGINS",
+        value_delimiter = ',',
+        default_value = ""
+    )]
+    pub cors_allowed_origins: Vec<String>,
 }
 
 impl Config {
@@ -39,6 +55,8 @@ impl Config {
             host: IpAddr::from([127, 0, 0, 1]),
             port: 0,
             database_max_connections: 5,
+            cache_max_age: 60,
+            cors_allowed_origins: Vec::new(),
         }
     }
 }

@@ -7,9 +7,11 @@
 pub mod catalogue;
 pub mod evidence;
 pub mod facts;
+pub mod series;
 
 pub use catalogue::{
     Indicator, NamedRef, Region, RegionDetail, Source, SourceSummary, Topic, Unit,
 };
 pub use evidence::Evidence;
 pub use facts::{ComparisonBasis, Observation, Qualifier, Recognition, Reported, Target};
+pub use series::{SeriesPoint, Transform};

@@ -21,6 +21,11 @@ pub enum Error {
     #[error("{resource} `{key}` does not exist")]
     NotFound { resource: &'static str, key: String },
 
+    /// A parameter names a code that nothing has (404), e.g. `region=999999`.
+    /// Well-formed, so not a 400: the thing it names is what is missing.
+    #[error("parameter `{name}`: {message}")]
+    UnknownCode { name: String, message: String },
+
     /// No route matches the path (404).
     #[error("no endpoint at `{path}`; the API lives under /api/v1 (see README)")]
     NoRoute { path: String },
@@ -34,6 +39,15 @@ pub enum Error {
     /// The query string itself cannot be read, or names no known parameter (400).
     #[error("{0}")]
     InvalidQuery(String),
+
+    /// The client accepts no representation this endpoint can send (406).
+    #[error("{0}")]
+    NotAcceptable(String),
+
+    /// The request is well-formed but cannot be answered truthfully, e.g. a
+    /// transform the data does not allow (422).
+    #[error("{0}")]
+    Unprocessable(String),
 
     /// A dependency the request needs is down (503).
     #[error("{0}")]
@@ -56,6 +70,13 @@ impl Error {
         }
     }
 
+    pub fn unknown_code(name: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::UnknownCode {
+            name: name.into(),
+            message: message.into(),
+        }
+    }
+
     pub fn not_found(resource: &'static str, key: impl Into<String>) -> Self {
         Self::NotFound {
             resource,
@@ -65,8 +86,12 @@ impl Error {
 
     pub fn status(&self) -> StatusCode {
         match self {
-            Self::NotFound { .. } | Self::NoRoute { .. } => StatusCode::NOT_FOUND,
+            Self::NotFound { .. } | Self::NoRoute { .. } | Self::UnknownCode { .. } => {
+                StatusCode::NOT_FOUND
+            }
             Self::InvalidParameter { .. } | Self::InvalidQuery(_) => StatusCode::BAD_REQUEST,
+            Self::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
+            Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Database(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -74,20 +99,23 @@ impl Error {
 }
 
 /// One problem with one input, listed in a problem's `errors`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct FieldError {
     pub field: String,
     pub message: String,
 }
 
 /// An RFC 9457 problem details object.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Problem {
     #[serde(rename = "type")]
+    #[schema(example = "about:blank")]
     pub kind: &'static str,
     pub title: String,
     pub status: u16,
+    #[schema(example = "parameter `limit`: expected an integer from 1 to 1000, got `5000`")]
     pub detail: String,
+    /// Each input at fault, when the problem is with inputs.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
 }
@@ -130,7 +158,8 @@ impl IntoResponse for Error {
             }
             _ => Problem::new(status, self.to_string()),
         };
-        if let Self::InvalidParameter { name, message } = self {
+        if let Self::InvalidParameter { name, message } | Self::UnknownCode { name, message } = self
+        {
             problem.errors.push(FieldError {
                 field: name,
                 message,

@@ -8,6 +8,7 @@ pub mod regions;
 pub mod sources;
 pub mod targets;
 pub mod topics;
+pub mod units;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -81,4 +82,12 @@ pub struct FactFilter {
     /// With `region`: the regions below it too.
     pub descendants: bool,
     pub topic: Option<String>,
+}
+
+/// The counter every write bumps (see the data_version migration).
+#[tracing::instrument(skip_all)]
+pub async fn data_version(db: &PgPool) -> sqlx::Result<i64> {
+    sqlx::query_scalar!("select version from data_version")
+        .fetch_one(db)
+        .await
 }

@@ -6,28 +6,31 @@
 //! does not shift with the data.
 
 use axum::extract::{Path, State};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::response::Response;
 use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use super::ApiQuery;
-use super::params::NoParams;
+use super::output::{Output, OutputParams};
 use crate::domain::{Observation, Recognition, Region, Target};
 use crate::store::observations::ObservationFilter;
 use crate::store::{self, FactFilter, Page};
 use crate::{AppState, Error, Result};
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/regions/{code}/dashboard", get(get_dashboard))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(get_dashboard))
 }
 
-#[derive(Debug, Serialize)]
+/// A region's dashboard.
+#[derive(Debug, Serialize, ToSchema)]
 struct Dashboard {
     region: Region,
     topics: Vec<TopicPanel>,
 }
 
-#[derive(Debug, Serialize)]
+/// One topic's part of a dashboard.
+#[derive(Debug, Serialize, ToSchema)]
 struct TopicPanel {
     code: String,
     name_zh: String,
@@ -40,12 +43,22 @@ struct TopicPanel {
     targets: Vec<Target>,
 }
 
-#[tracing::instrument(skip(state))]
+/// One call for a dashboard page: the region's latest figures, honours and
+/// commitments, grouped by topic.
+#[utoipa::path(
+    get,
+    path = "/regions/{code}/dashboard",
+    tag = "regions",
+    params(("code" = String, Path, description = "Region code", example = "371502"), OutputParams),
+    responses((status = 200, description = "The dashboard", body = Dashboard))
+)]
+#[tracing::instrument(skip(state, output))]
 async fn get_dashboard(
     State(state): State<AppState>,
     Path(code): Path<String>,
-    ApiQuery(NoParams {}): ApiQuery<NoParams>,
-) -> Result<Json<Dashboard>> {
+    output: Output,
+) -> Result<Response> {
+    output.json_only()?;
     let db = &state.db;
     let region = store::regions::find_region(db, &code)
         .await?
@@ -78,7 +91,7 @@ async fn get_dashboard(
             name_en: topic.name_en,
         })
         .collect();
-    Ok(Json(Dashboard { region, topics }))
+    output.object(&Dashboard { region, topics })
 }
 
 /// Moves the items that satisfy `belongs` out of `items`, keeping order.

@@ -56,6 +56,10 @@ fn query_error(path: &str, message: &str) -> Error {
             "given more than once; give it once (lists are comma-separated)",
         );
     }
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        let name = rest.split('`').next().unwrap_or(rest);
+        return Error::invalid_parameter(name, "is required");
+    }
     if path.is_empty() || path == "." {
         return Error::InvalidQuery(format!("the query string cannot be read: {message}"));
     }

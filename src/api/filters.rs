@@ -1,13 +1,19 @@
 //! Filters shared by several lists, and the checks that codes given as
-//! filters name something, so that a typo is a 400 that says so rather than
-//! an empty list.
+//! filters name something, so that a typo is a 404 that names the parameter
+//! rather than an empty list.
 
 use sqlx::PgPool;
 
 use serde::Deserialize;
 
-use super::params::{Code, Flag, Limit, Offset};
+use utoipa::IntoParams;
+
+use chrono::NaiveDate;
+
+use super::params::{Code, Flag, IsoDate};
+use crate::domain::{Indicator, Unit};
 use crate::store::FactFilter;
+use crate::store::observations::ObservationFilter;
 use crate::{Error, Result, store};
 
 /// `param` names a region that exists.
@@ -15,7 +21,7 @@ pub async fn ensure_region(db: &PgPool, param: &str, code: &str) -> Result<()> {
     if store::regions::region_exists(db, code).await? {
         Ok(())
     } else {
-        Err(Error::invalid_parameter(
+        Err(Error::unknown_code(
             param,
             format!("no region has code `{code}`; GET /api/v1/regions lists them"),
         ))
@@ -27,7 +33,7 @@ pub async fn ensure_topic(db: &PgPool, param: &str, code: &str) -> Result<()> {
     if store::topics::topic_exists(db, code).await? {
         Ok(())
     } else {
-        Err(Error::invalid_parameter(
+        Err(Error::unknown_code(
             param,
             format!("no topic has code `{code}`; GET /api/v1/topics lists them"),
         ))
@@ -40,7 +46,7 @@ pub async fn ensure_indicators(db: &PgPool, param: &str, codes: &[String]) -> Re
     if unknown.is_empty() {
         Ok(())
     } else {
-        Err(Error::invalid_parameter(
+        Err(Error::unknown_code(
             param,
             format!(
                 "no indicator has code {}; GET /api/v1/indicators lists them",
@@ -80,14 +86,83 @@ pub async fn fact_filter(
     })
 }
 
+/// The unit named by `unit=`.
+pub async fn find_unit(db: &PgPool, code: &str) -> Result<Unit> {
+    store::units::find_unit(db, code).await?.ok_or_else(|| {
+        Error::unknown_code(
+            "unit",
+            format!("no unit has code `{code}`; GET /api/v1/units lists them"),
+        )
+    })
+}
+
+/// The indicator named by `indicator=`.
+pub async fn find_indicator(db: &PgPool, code: &str) -> Result<Indicator> {
+    store::indicators::find_indicator(db, code)
+        .await?
+        .ok_or_else(|| {
+            Error::unknown_code(
+                "indicator",
+                format!("no indicator has code `{code}`; GET /api/v1/indicators lists them"),
+            )
+        })
+}
+
+/// The unit named by `unit=`, checked to express every figure `filter`
+/// matches.
+pub async fn output_unit(db: &PgPool, code: &str, filter: &ObservationFilter) -> Result<Unit> {
+    let unit = find_unit(db, code).await?;
+    let mismatched: Vec<String> = store::observations::units_matching(db, filter)
+        .await?
+        .into_iter()
+        .filter(|base| *base != unit.base_code)
+        .collect();
+    if mismatched.is_empty() {
+        Ok(unit)
+    } else {
+        Err(Error::invalid_parameter(
+            "unit",
+            format!(
+                "`{code}` measures {} and cannot express figures in {}; narrow the query by indicator or topic, or pick a unit of that dimension",
+                unit.dimension,
+                mismatched
+                    .iter()
+                    .map(|m| format!("`{m}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ))
+    }
+}
+
 /// The query parameters of `/recognitions` and `/targets`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FactParams {
+    /// Only this region's (see `descendants`).
+    #[param(inline)]
     pub region: Option<Code>,
-    /// With `region`, include every region below it.
+    /// With `region`, also every region below it.
+    #[param(inline)]
     pub descendants: Option<Flag>,
+    /// Only this topic's.
+    #[param(inline)]
     pub topic: Option<Code>,
-    pub limit: Option<Limit>,
-    pub offset: Option<Offset>,
+}
+
+/// The `from`/`to` window, refusing one that ends before it starts.
+pub fn date_window(
+    from: Option<IsoDate>,
+    to: Option<IsoDate>,
+) -> Result<(Option<NaiveDate>, Option<NaiveDate>)> {
+    let (from, to) = (from.map(|d| d.0), to.map(|d| d.0));
+    if let (Some(from), Some(to)) = (from, to)
+        && from > to
+    {
+        return Err(Error::invalid_parameter(
+            "to",
+            format!("must not be before `from` ({from}), got {to}"),
+        ));
+    }
+    Ok((from, to))
 }

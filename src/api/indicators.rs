@@ -1,39 +1,53 @@
 //! `/indicators`: what is measured.
 
-use axum::extract::OriginalUri;
-use axum::extract::{Path, State};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::extract::{OriginalUri, Path, State};
+use axum::response::Response;
 use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use super::params::{Code, Limit, NoParams, Offset, SearchText, page};
+use super::output::{Output, OutputParams};
+use super::params::{Code, PageParams, SearchText};
 use super::{ApiQuery, ListResponse, filters};
 use crate::domain::Indicator;
 use crate::store::indicators::{self, IndicatorFilter};
 use crate::{AppState, Error, Result};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/indicators", get(list_indicators))
-        .route("/indicators/{code}", get(get_indicator))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_indicators))
+        .routes(routes!(get_indicator))
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct IndicatorParams {
+    /// Only indicators of this topic.
+    #[param(inline)]
     topic: Option<Code>,
-    /// Matches the code, the Chinese name or the English name.
+    /// Text found in the code, the Chinese name or the English name (any case).
+    #[param(inline)]
     q: Option<SearchText>,
-    limit: Option<Limit>,
-    offset: Option<Offset>,
 }
 
-#[tracing::instrument(skip(state))]
+/// List indicators in the report's order.
+#[utoipa::path(
+    get,
+    path = "/indicators",
+    tag = "catalogue",
+    params(IndicatorParams, PageParams, OutputParams),
+    responses((status = 200, description = "A page of indicators (JSON), or every match (CSV)",
+        content((ListResponse<Indicator> = "application/json"), (String = "text/csv"))))
+)]
+#[tracing::instrument(skip(state, output))]
 async fn list_indicators(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<IndicatorParams>,
+    ApiQuery(page): ApiQuery<PageParams>,
+    output: Output,
     OriginalUri(uri): OriginalUri,
-) -> Result<Json<ListResponse<Indicator>>> {
+) -> Result<Response> {
     if let Some(Code(topic)) = &params.topic {
         filters::ensure_topic(&state.db, "topic", topic).await?;
     }
@@ -41,19 +55,48 @@ async fn list_indicators(
         topic: params.topic.map(|code| code.0),
         q: params.q.map(|text| text.0),
     };
-    let page = page(params.limit, params.offset);
-    let (indicators, total) = indicators::list_indicators(&state.db, &filter, page).await?;
-    Ok(ListResponse::new(indicators, total, page, &uri))
+    let db = state.db;
+    output
+        .list(&uri, page, move |page| {
+            let (db, filter) = (db.clone(), filter.clone());
+            async move { Ok(indicators::list_indicators(&db, &filter, page).await?) }
+        })
+        .await
 }
 
-#[tracing::instrument(skip(state))]
+/// One indicator, with its topic and base unit.
+#[utoipa::path(
+    get,
+    path = "/indicators/{code}",
+    tag = "catalogue",
+    params(("code" = String, Path, description = "Indicator code", example = "job_retention_refund_amount"), OutputParams),
+    responses((status = 200, description = "The indicator", body = Indicator))
+)]
+#[tracing::instrument(skip(state, output))]
 async fn get_indicator(
     State(state): State<AppState>,
     Path(code): Path<String>,
-    ApiQuery(NoParams {}): ApiQuery<NoParams>,
-) -> Result<Json<Indicator>> {
-    indicators::find_indicator(&state.db, &code)
+    output: Output,
+) -> Result<Response> {
+    output.json_only()?;
+    let indicator = indicators::find_indicator(&state.db, &code)
         .await?
-        .map(Json)
-        .ok_or_else(|| Error::not_found("indicator", code))
+        .ok_or_else(|| Error::not_found("indicator", code))?;
+    output.object(&indicator)
+}
+
+impl super::output::Tabular for Indicator {
+    const COLUMNS: &'static [&'static str] = &[
+        "code",
+        "name_zh",
+        "name_en",
+        "topic.code",
+        "topic.name_zh",
+        "topic.name_en",
+        "unit.code",
+        "unit.symbol_zh",
+        "kind",
+        "description_en",
+    ];
+    const CSV_NAME: &'static str = "indicators";
 }

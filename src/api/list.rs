@@ -1,18 +1,19 @@
 //! The envelope every list answers with: `{"data": [...], "meta": {...}}`.
 
-use axum::Json;
 use axum::http::Uri;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::store::Page;
 
-#[derive(Debug, Serialize)]
+/// One page of a list.
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ListResponse<T> {
     pub data: Vec<T>,
     pub meta: ListMeta,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ListMeta {
     /// How many items match, over all pages.
     pub total: i64,
@@ -27,11 +28,11 @@ pub struct ListMeta {
 impl<T> ListResponse<T> {
     /// Wraps one page of a list, linking its neighbours by the request's own
     /// URL with only `offset` changed.
-    pub fn new(data: Vec<T>, total: i64, page: Page, uri: &Uri) -> Json<Self> {
+    pub fn new(data: Vec<T>, total: i64, page: Page, uri: &Uri) -> Self {
         let next_offset = page.offset.saturating_add(page.limit);
         let next = (next_offset < total).then(|| page_url(uri, next_offset));
         let prev = (page.offset > 0).then(|| page_url(uri, (page.offset - page.limit).max(0)));
-        Json(Self {
+        Self {
             data,
             meta: ListMeta {
                 total,
@@ -40,7 +41,16 @@ impl<T> ListResponse<T> {
                 next,
                 prev,
             },
-        })
+        }
+    }
+
+    /// The same links as an RFC 8288 `Link` header value, if there are any.
+    pub fn link_header(&self) -> Option<String> {
+        let links: Vec<String> = [("next", &self.meta.next), ("prev", &self.meta.prev)]
+            .into_iter()
+            .filter_map(|(rel, url)| url.as_ref().map(|url| format!("<{url}>; rel=\"{rel}\"")))
+            .collect();
+        (!links.is_empty()).then(|| links.join(", "))
     }
 }
 
@@ -70,7 +80,7 @@ mod tests {
             limit: 2,
             offset: 2,
         };
-        let Json(list) = ListResponse::new(vec![1, 2], 10, page, &uri);
+        let list = ListResponse::new(vec![1, 2], 10, page, &uri);
         assert_eq!(
             list.meta.next.as_deref(),
             Some("/api/v1/observations?region=371502&limit=2&offset=4")
@@ -79,12 +89,19 @@ mod tests {
             list.meta.prev.as_deref(),
             Some("/api/v1/observations?region=371502&limit=2&offset=0")
         );
+        assert_eq!(
+            list.link_header().as_deref(),
+            Some(
+                "</api/v1/observations?region=371502&limit=2&offset=4>; rel=\"next\", \
+                 </api/v1/observations?region=371502&limit=2&offset=0>; rel=\"prev\""
+            )
+        );
     }
 
     #[test]
     fn last_page_has_no_next() {
         let uri: Uri = "/api/v1/topics".parse().unwrap();
-        let Json(list) = ListResponse::new(
+        let list = ListResponse::new(
             vec![1],
             5,
             Page {
@@ -95,5 +112,6 @@ mod tests {
         );
         assert_eq!(list.meta.next, None);
         assert_eq!(list.meta.prev, None);
+        assert_eq!(list.link_header(), None);
     }
 }

@@ -8,6 +8,9 @@ use std::fmt::Display;
 
 use chrono::NaiveDate;
 use serde::de::{self, Deserialize, Deserializer};
+use utoipa::IntoParams;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
 
 use crate::store::Page;
 
@@ -103,6 +106,11 @@ impl<'de> Deserialize<'de> for Flag {
     }
 }
 
+/// The pattern every code matches, for the OpenAPI document.
+pub const CODE_PATTERN: &str = r"^[A-Za-z0-9_-]{1,64}$";
+/// The pattern of a comma-separated list of codes.
+pub const CODE_LIST_PATTERN: &str = r"^[A-Za-z0-9_-]{1,64}(,[A-Za-z0-9_-]{1,64})*$";
+
 /// Whether `raw` can be a code: 1 to 64 letters, digits, `_` or `-`.
 fn is_code(raw: &str) -> bool {
     !raw.is_empty()
@@ -154,21 +162,92 @@ pub struct SearchText(pub String);
 impl<'de> Deserialize<'de> for SearchText {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         parse_raw(deserializer, "text of 1 to 100 characters", |raw| {
-            let text = raw.trim();
-            (!text.is_empty() && text.chars().count() <= 100).then(|| SearchText(text.to_owned()))
+            (!raw.is_empty() && raw.chars().count() <= 100).then(|| SearchText(raw.to_owned()))
         })
     }
 }
 
-/// The parameters of an endpoint that takes none: any is rejected by name.
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NoParams {}
+/// Gives a parameter type its OpenAPI schema, so that `#[param(inline)]`
+/// documents exactly what its `Deserialize` accepts.
+macro_rules! param_schema {
+    ($type:ty, $schema:expr) => {
+        impl utoipa::PartialSchema for $type {
+            fn schema() -> RefOr<Schema> {
+                $schema.into()
+            }
+        }
+        impl utoipa::ToSchema for $type {}
+    };
+}
 
-/// The `limit` and `offset` every list accepts, as a [`Page`].
-pub fn page(limit: Option<Limit>, offset: Option<Offset>) -> Page {
-    Page {
-        limit: limit.map_or(DEFAULT_LIMIT, |l| l.0),
-        offset: offset.map_or(0, |o| o.0),
+fn integer(minimum: i64, maximum: i64) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+        .minimum(Some(minimum))
+        .maximum(Some(maximum))
+}
+
+fn text(pattern: &str, example: &str) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some(pattern))
+        .examples([serde_json::json!(example)])
+}
+
+param_schema!(
+    Limit,
+    integer(1, MAX_LIMIT).examples([serde_json::json!(100)])
+);
+param_schema!(
+    Offset,
+    integer(0, i64::MAX).examples([serde_json::json!(0)])
+);
+param_schema!(Count, integer(1, 1000).examples([serde_json::json!(1)]));
+param_schema!(
+    IsoDate,
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
+        .examples([serde_json::json!("2024-04-30")])
+);
+param_schema!(Flag, ObjectBuilder::new().schema_type(Type::Boolean));
+param_schema!(Code, text(CODE_PATTERN, "371502"));
+param_schema!(
+    CodeList,
+    text(
+        CODE_LIST_PATTERN,
+        "industrial_output_value,industrial_value_added_growth"
+    )
+);
+param_schema!(
+    SearchText,
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(1))
+        .max_length(Some(100))
+        .examples([serde_json::json!("pension")])
+);
+
+/// The paging parameters every list accepts.
+#[derive(Debug, Clone, Copy, serde::Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// Items per page, 1 to 1000 (default 100). A CSV response holds every
+    /// matching item unless a limit is given.
+    #[param(inline)]
+    pub limit: Option<Limit>,
+    /// How many matching items to skip (default 0).
+    #[param(inline)]
+    pub offset: Option<Offset>,
+}
+
+impl PageParams {
+    /// The page asked for, with the defaults filled in.
+    pub fn page(&self) -> Page {
+        Page {
+            limit: self.limit.map_or(DEFAULT_LIMIT, |l| l.0),
+            offset: self.offset.map_or(0, |o| o.0),
+        }
     }
 }

@@ -1,28 +1,66 @@
 //! `/recognitions`: honours, designations and firsts.
 
+use axum::extract::{OriginalUri, State};
+use axum::response::Response;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
 use super::filters::{self, FactParams};
-use super::params::page;
+use super::output::{Output, OutputParams, Tabular};
+use super::params::PageParams;
 use super::{ApiQuery, ListResponse};
 use crate::domain::Recognition;
 use crate::{AppState, Result, store};
-use axum::extract::OriginalUri;
-use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/recognitions", get(list_recognitions))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list_recognitions))
 }
 
-#[tracing::instrument(skip(state))]
+impl Tabular for Recognition {
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "region.code",
+        "region.name_zh",
+        "region.name_en",
+        "holder_zh",
+        "holder_en",
+        "topic.code",
+        "title_zh",
+        "title_en",
+        "category",
+        "level",
+        "year",
+        "evidence.source_id",
+        "evidence.excerpt",
+        "evidence.quote",
+    ];
+    const CSV_NAME: &'static str = "recognitions";
+}
+
+/// List honours in topic order.
+#[utoipa::path(
+    get,
+    path = "/recognitions",
+    tag = "facts",
+    params(FactParams, PageParams, OutputParams),
+    responses((status = 200, description = "A page of recognitions (JSON), or every match (CSV)",
+        content((ListResponse<Recognition> = "application/json"), (String = "text/csv"))))
+)]
+#[tracing::instrument(skip(state, output))]
 async fn list_recognitions(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<FactParams>,
+    ApiQuery(page): ApiQuery<PageParams>,
+    output: Output,
     OriginalUri(uri): OriginalUri,
-) -> Result<Json<ListResponse<Recognition>>> {
+) -> Result<Response> {
     let filter =
         filters::fact_filter(&state.db, params.region, params.descendants, params.topic).await?;
-    let page = page(params.limit, params.offset);
-    let (items, total) = store::recognitions::list_recognitions(&state.db, &filter, page).await?;
-    Ok(ListResponse::new(items, total, page, &uri))
+    let db = state.db;
+    output
+        .list(&uri, page, move |page| {
+            let (db, filter) = (db.clone(), filter.clone());
+            async move { Ok(store::recognitions::list_recognitions(&db, &filter, page).await?) }
+        })
+        .await
 }

@@ -1,35 +1,37 @@
 //! `/regions`: the region hierarchy.
 
-use axum::extract::OriginalUri;
-use axum::extract::{Path, State};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::extract::{OriginalUri, Path, State};
+use axum::response::Response;
 use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use super::params::{Code, Limit, NoParams, Offset, page};
+use super::output::{Output, OutputParams};
+use super::params::{Code, PageParams};
 use super::{ApiQuery, ListResponse};
 use crate::domain::{Region, RegionDetail};
 use crate::store::regions::{self, RegionFilter};
 use crate::{AppState, Error, Result};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/regions", get(list_regions))
-        .route("/regions/{code}", get(get_region))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_regions))
+        .routes(routes!(get_region))
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct RegionParams {
-    /// province, prefecture, county, township or village.
+    /// Only regions at this level.
+    #[param(inline)]
     level: Option<Level>,
     /// Only the direct children of this region.
+    #[param(inline)]
     parent: Option<Code>,
-    limit: Option<Limit>,
-    offset: Option<Offset>,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize)]
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 enum Level {
     Province,
@@ -51,27 +53,51 @@ impl Level {
     }
 }
 
-#[tracing::instrument(skip(state))]
+/// List regions in code order.
+#[utoipa::path(
+    get,
+    path = "/regions",
+    tag = "regions",
+    params(RegionParams, PageParams, OutputParams),
+    responses((status = 200, description = "A page of regions (JSON), or every region (CSV)",
+        content((ListResponse<Region> = "application/json"), (String = "text/csv"))))
+)]
+#[tracing::instrument(skip(state, output))]
 async fn list_regions(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<RegionParams>,
+    ApiQuery(page): ApiQuery<PageParams>,
+    output: Output,
     OriginalUri(uri): OriginalUri,
-) -> Result<Json<ListResponse<Region>>> {
+) -> Result<Response> {
     let filter = RegionFilter {
         level: params.level.map(|level| level.as_str().to_owned()),
         parent: params.parent.map(|code| code.0),
     };
-    let page = page(params.limit, params.offset);
-    let (regions, total) = regions::list_regions(&state.db, &filter, page).await?;
-    Ok(ListResponse::new(regions, total, page, &uri))
+    let db = state.db;
+    output
+        .list(&uri, page, move |page| {
+            let (db, filter) = (db.clone(), filter.clone());
+            async move { Ok(regions::list_regions(&db, &filter, page).await?) }
+        })
+        .await
 }
 
-#[tracing::instrument(skip(state))]
+/// One region, with its parent and children.
+#[utoipa::path(
+    get,
+    path = "/regions/{code}",
+    tag = "regions",
+    params(("code" = String, Path, description = "GB/T 2260 code, or a local code such as `371502-tangyi`", example = "371502"), OutputParams),
+    responses((status = 200, description = "The region", body = RegionDetail))
+)]
+#[tracing::instrument(skip(state, output))]
 async fn get_region(
     State(state): State<AppState>,
     Path(code): Path<String>,
-    ApiQuery(NoParams {}): ApiQuery<NoParams>,
-) -> Result<Json<RegionDetail>> {
+    output: Output,
+) -> Result<Response> {
+    output.json_only()?;
     let region = regions::find_region(&state.db, &code)
         .await?
         .ok_or_else(|| Error::not_found("region", &code))?;
@@ -80,9 +106,22 @@ async fn get_region(
         None => None,
     };
     let children = regions::list_children(&state.db, &code).await?;
-    Ok(Json(RegionDetail {
+    output.object(&RegionDetail {
         region,
         parent,
         children,
-    }))
+    })
+}
+
+impl super::output::Tabular for Region {
+    const COLUMNS: &'static [&'static str] = &[
+        "code",
+        "parent_code",
+        "level",
+        "code_scheme",
+        "name_zh",
+        "name_en",
+        "note",
+    ];
+    const CSV_NAME: &'static str = "regions";
 }

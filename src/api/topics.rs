@@ -1,34 +1,46 @@
 //! `/topics`: the sections indicators are grouped in.
 
-use axum::extract::OriginalUri;
-use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
-use serde::Deserialize;
+use axum::extract::{OriginalUri, State};
+use axum::response::Response;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use super::params::{Limit, Offset, page};
+use super::output::{Output, OutputParams};
+use super::params::PageParams;
 use super::{ApiQuery, ListResponse};
 use crate::domain::Topic;
 use crate::{AppState, Result, store};
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/topics", get(list_topics))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list_topics))
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TopicParams {
-    limit: Option<Limit>,
-    offset: Option<Offset>,
-}
-
-#[tracing::instrument(skip(state))]
+/// List topics in the report's order.
+#[utoipa::path(
+    get,
+    path = "/topics",
+    tag = "catalogue",
+    params(PageParams, OutputParams),
+    responses((status = 200, description = "A page of topics (JSON), or every topic (CSV)",
+        content((ListResponse<Topic> = "application/json"), (String = "text/csv"))))
+)]
+#[tracing::instrument(skip(state, output))]
 async fn list_topics(
     State(state): State<AppState>,
-    ApiQuery(params): ApiQuery<TopicParams>,
+    ApiQuery(page): ApiQuery<PageParams>,
+    output: Output,
     OriginalUri(uri): OriginalUri,
-) -> Result<Json<ListResponse<Topic>>> {
-    let page = page(params.limit, params.offset);
-    let (topics, total) = store::topics::list_topics(&state.db, page).await?;
-    Ok(ListResponse::new(topics, total, page, &uri))
+) -> Result<Response> {
+    let db = state.db;
+    output
+        .list(&uri, page, move |page| {
+            let db = db.clone();
+            async move { Ok(store::topics::list_topics(&db, page).await?) }
+        })
+        .await
+}
+
+impl super::output::Tabular for Topic {
+    const COLUMNS: &'static [&'static str] = &["code", "name_zh", "name_en"];
+    const CSV_NAME: &'static str = "topics";
 }

@@ -4,10 +4,11 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 /// A reference to a named thing, with both names, as it appears inside
 /// another resource.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct NamedRef {
     pub code: String,
     pub name_zh: String,
@@ -15,7 +16,7 @@ pub struct NamedRef {
 }
 
 /// A region: GB/T 2260 code where one exists, else a stable local code.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Region {
     pub code: String,
     pub parent_code: Option<String>,
@@ -29,7 +30,7 @@ pub struct Region {
 }
 
 /// A region with its parent and children, for `GET /regions/{code}`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RegionDetail {
     #[serde(flatten)]
     pub region: Region,
@@ -37,7 +38,7 @@ pub struct RegionDetail {
     pub children: Vec<Region>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Topic {
     pub code: String,
     pub name_zh: String,
@@ -45,7 +46,7 @@ pub struct Topic {
 }
 
 /// A unit and how it converts to its dimension's base unit.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Unit {
     pub code: String,
     pub symbol_zh: String,
@@ -57,7 +58,22 @@ pub struct Unit {
     pub factor: Decimal,
 }
 
-#[derive(Debug, Clone, Serialize)]
+impl Unit {
+    /// The same unit with its factor written without trailing zeros.
+    pub fn normalized(self) -> Self {
+        Self {
+            factor: self.factor.normalize(),
+            ..self
+        }
+    }
+
+    /// Whether a value in `self` can be expressed in `other`.
+    pub fn converts_to(&self, other: &Unit) -> bool {
+        self.base_code == other.base_code
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Indicator {
     pub code: String,
     pub name_zh: String,
@@ -71,7 +87,7 @@ pub struct Indicator {
 }
 
 /// A publication, without its text, as listed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SourceSummary {
     pub id: String,
     pub title_zh: String,
@@ -92,7 +108,7 @@ pub struct SourceSummary {
 }
 
 /// A publication with its full text, exactly as stored under `data/sources/`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Source {
     #[serde(flatten)]
     pub summary: SourceSummary,

@@ -1,9 +1,10 @@
 //! Evidence: where a fact was printed.
 
 use serde::Serialize;
+use utoipa::ToSchema;
 
 /// The source and the verbatim excerpt that printed a fact.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Evidence {
     pub source_id: String,
     /// Exactly as it stands in the source text, a substring of it.

@@ -3,11 +3,12 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::{Evidence, NamedRef, Unit};
 
 /// How exactly the printed figure states the value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, sqlx::Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, sqlx::Type, ToSchema)]
 #[sqlx(type_name = "text", rename_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 pub enum Qualifier {
@@ -18,7 +19,7 @@ pub enum Qualifier {
 }
 
 /// What a printed rate compares against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, sqlx::Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, sqlx::Type, ToSchema)]
 #[sqlx(type_name = "text", rename_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 pub enum ComparisonBasis {
@@ -27,7 +28,7 @@ pub enum ComparisonBasis {
 }
 
 /// The figure as the report printed it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Reported {
     pub value: Decimal,
     /// The unit as printed: 亿元, 万人, 个百分点…
@@ -37,7 +38,7 @@ pub struct Reported {
 }
 
 /// One value of one indicator for one region and period.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Observation {
     pub id: i64,
     pub indicator: NamedRef,
@@ -60,8 +61,19 @@ pub struct Observation {
     pub evidence: Evidence,
 }
 
+impl Observation {
+    /// Expresses the value in `unit`, a unit of the same dimension. Factors
+    /// are powers of ten, so the division is exact.
+    pub fn express_in(&mut self, unit: &Unit) {
+        debug_assert!(self.unit.converts_to(unit));
+        let base_value = self.value * self.unit.factor;
+        self.value = (base_value / unit.factor).normalize();
+        self.unit = unit.clone();
+    }
+}
+
 /// An honour, designation or distinction.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Recognition {
     pub id: i64,
     pub region: NamedRef,
@@ -81,7 +93,7 @@ pub struct Recognition {
 }
 
 /// A commitment, with the date it is due by.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Target {
     pub id: i64,
     pub region: NamedRef,

@@ -7,7 +7,7 @@ use super::Page;
 use crate::domain::{Indicator, NamedRef, Unit};
 
 /// Filters of `GET /indicators`.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct IndicatorFilter {
     pub topic: Option<String>,
     /// Case-insensitive substring of the code, the Chinese or the English name.

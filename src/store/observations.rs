@@ -162,3 +162,24 @@ pub async fn list_observations(
     .await?;
     Ok((rows.into_iter().map(Observation::from).collect(), total))
 }
+
+/// The base units of the observations that match, to check a requested
+/// unit against before converting anything.
+#[tracing::instrument(skip(db))]
+pub async fn units_matching(db: &PgPool, filter: &ObservationFilter) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar!(
+        r#"select distinct i.unit_code as "unit_code!"
+           from observations o join indicators i on i.code = o.indicator_code
+           where o.id in (select observations_matching($1, $2, $3, $4, $5, $6, $7))
+           order by 1"#,
+        filter.indicators.as_deref(),
+        filter.region,
+        filter.descendants,
+        filter.topic,
+        filter.from,
+        filter.to,
+        filter.latest,
+    )
+    .fetch_all(db)
+    .await
+}

@@ -6,7 +6,7 @@ use super::Page;
 use crate::domain::Region;
 
 /// Filters of `GET /regions`.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct RegionFilter {
     pub level: Option<String>,
     pub parent: Option<String>,

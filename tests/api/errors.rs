@@ -1,4 +1,6 @@
-//! Every error is RFC 9457 problem+json that names what was wrong.
+//! Every error is RFC 9457 problem+json that names what was wrong: 400 for
+//! a malformed, repeated or unknown parameter, 404 for a code that names
+//! nothing, whether in the path or in a parameter.
 
 use axum::http::{Method, StatusCode};
 use sqlx::PgPool;
@@ -119,13 +121,13 @@ const CASES: &[Case] = &[
     ),
     case(
         "/api/v1/observations?indicator=gdp",
-        BAD,
+        NOT_FOUND,
         Some("indicator"),
         "no indicator has code `gdp`",
     ),
     case(
         "/api/v1/observations?indicator=gdp,industrial_output_value,cpi",
-        BAD,
+        NOT_FOUND,
         Some("indicator"),
         "`gdp`, `cpi`",
     ),
@@ -155,13 +157,13 @@ const CASES: &[Case] = &[
     ),
     case(
         "/api/v1/observations?region=123456",
-        BAD,
+        NOT_FOUND,
         Some("region"),
         "no region has code `123456`",
     ),
     case(
         "/api/v1/observations?topic=sport",
-        BAD,
+        NOT_FOUND,
         Some("topic"),
         "no topic has code `sport`",
     ),
@@ -197,13 +199,13 @@ const CASES: &[Case] = &[
     ),
     case(
         "/api/v1/indicators?topic=sport",
-        BAD,
+        NOT_FOUND,
         Some("topic"),
         "no topic has code `sport`",
     ),
     case(
         "/api/v1/recognitions?region=nowhere",
-        BAD,
+        NOT_FOUND,
         Some("region"),
         "no region has code `nowhere`",
     ),
@@ -218,18 +220,24 @@ const CASES: &[Case] = &[
         "/api/v1/regions/371502/dashboard?x=1",
         BAD,
         Some("x"),
-        "takes no query parameters",
+        "this endpoint accepts `format`, `lang`, `fields`",
     ),
     case(
-        "/api/v1/regions/371502?lang=en",
+        "/api/v1/regions/371502?region=1",
         BAD,
-        Some("lang"),
-        "takes no query parameters",
+        Some("region"),
+        "unknown parameter",
     ),
     case(
         "/api/v1/sources/dongchangfu-2024?full=false",
         BAD,
         Some("full"),
+        "unknown parameter",
+    ),
+    case(
+        "/healthz?verbose=1",
+        BAD,
+        Some("verbose"),
         "takes no query parameters",
     ),
 ];

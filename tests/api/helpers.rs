@@ -13,6 +13,26 @@ pub struct TestApp {
     router: Router,
 }
 
+/// A response whose body was read as bytes, for non-JSON bodies.
+pub struct RawResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl RawResponse {
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default()
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8(self.body.clone()).expect("a UTF-8 body")
+    }
+}
+
 pub struct TestResponse {
     pub status: StatusCode,
     pub headers: HeaderMap,
@@ -49,22 +69,22 @@ impl TestResponse {
 
 impl TestApp {
     pub fn new(db: PgPool) -> Self {
-        let config = Config::for_database("postgres://unused-in-tests");
+        Self::with_config(db, Config::for_database("postgres://unused-in-tests"))
+    }
+
+    pub fn with_config(db: PgPool, config: Config) -> Self {
         Self {
             router: app(AppState::new(db, config)),
         }
     }
 
-    pub async fn get(&self, uri: &str) -> TestResponse {
-        self.request(Method::GET, uri).await
-    }
-
-    pub async fn request(&self, method: Method, uri: &str) -> TestResponse {
-        let request = Request::builder()
-            .method(method)
-            .uri(uri)
-            .body(Body::empty())
-            .expect("a valid request");
+    /// Sends a request with these headers and returns the raw body.
+    pub async fn raw(&self, method: Method, uri: &str, headers: &[(&str, &str)]) -> RawResponse {
+        let mut request = Request::builder().method(method).uri(uri);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let request = request.body(Body::empty()).expect("a valid request");
         let response = self
             .router
             .clone()
@@ -73,25 +93,49 @@ impl TestApp {
             .expect("the router never fails");
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = response
+        let body = response
             .into_body()
             .collect()
             .await
             .expect("a readable body")
-            .to_bytes();
-        let body = if bytes.is_empty() {
+            .to_bytes()
+            .to_vec();
+        RawResponse {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// GET with headers, the body parsed as JSON.
+    pub async fn get_with(&self, uri: &str, headers: &[(&str, &str)]) -> TestResponse {
+        self.send(Method::GET, uri, headers).await
+    }
+
+    pub async fn get(&self, uri: &str) -> TestResponse {
+        self.send(Method::GET, uri, &[]).await
+    }
+
+    pub async fn request(&self, method: Method, uri: &str) -> TestResponse {
+        self.send(method, uri, &[]).await
+    }
+
+    /// Sends a request; the body, if any, must be JSON.
+    async fn send(&self, method: Method, uri: &str, headers: &[(&str, &str)]) -> TestResponse {
+        let raw = self.raw(method, uri, headers).await;
+        let body = if raw.body.is_empty() {
             Value::Null
         } else {
-            serde_json::from_slice(&bytes).unwrap_or_else(|error| {
+            serde_json::from_slice(&raw.body).unwrap_or_else(|error| {
                 panic!(
                     "{uri}: body is not JSON ({error}): {}",
-                    String::from_utf8_lossy(&bytes)
+                    String::from_utf8_lossy(&raw.body)
                 )
             })
         };
         TestResponse {
-            status,
-            headers,
+            status: raw.status,
+            headers: raw.headers,
             body,
         }
     }

@@ -1,0 +1,133 @@
+//! HTTP caching: a strong `ETag` on every successful GET that changes
+//! exactly when the data or the API changes, `If-None-Match` answered with
+//! 304 and no body, and a configurable `Cache-Control`.
+//!
+//! The tag is derived from the data version (bumped by every write, in the
+//! same transaction), a fingerprint of this build's API, and the
+//! negotiated representation (`Accept`, `Accept-Language`, content coding).
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use sqlx::PgPool;
+use xxhash_rust::xxh3::Xxh3;
+
+use crate::store;
+
+/// What the caching middleware needs.
+#[derive(Clone)]
+pub struct HttpCache {
+    pub db: PgPool,
+    /// `Cache-Control: max-age`, in seconds.
+    pub max_age: u32,
+    /// Changes whenever the API's contract does (a hash of its document).
+    pub fingerprint: u64,
+}
+
+/// Paths whose answers must never be cached: the probes.
+const UNCACHED: &[&str] = &["/healthz", "/readyz"];
+
+pub async fn conditional_get(
+    State(cache): State<HttpCache>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let cacheable = matches!(*request.method(), Method::GET | Method::HEAD)
+        && !UNCACHED.contains(&request.uri().path());
+    if !cacheable {
+        return next.run(request).await;
+    }
+    // Without a version there is no validator; the handler still answers
+    // (and reports the outage itself).
+    let Ok(version) = store::data_version(&cache.db).await else {
+        return next.run(request).await;
+    };
+    let base = tag_base(cache.fingerprint, version, request.headers());
+    if let Some(matched) = request
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| matching_tag(value, &base))
+    {
+        let mut response = StatusCode::NOT_MODIFIED.into_response();
+        decorate(response.headers_mut(), &matched, cache.max_age);
+        return response;
+    }
+    let mut response = next.run(request).await;
+    if response.status() == StatusCode::OK {
+        let coding = response
+            .headers()
+            .get(header::CONTENT_ENCODING)
+            .and_then(|value| value.to_str().ok())
+            .map(|coding| format!("-{coding}"))
+            .unwrap_or_default();
+        decorate(
+            response.headers_mut(),
+            &format!("\"{base}{coding}\""),
+            cache.max_age,
+        );
+    }
+    response
+}
+
+fn decorate(headers: &mut HeaderMap, etag: &str, max_age: u32) {
+    if let Ok(etag) = HeaderValue::from_str(etag) {
+        headers.insert(header::ETAG, etag);
+    }
+    if let Ok(control) = HeaderValue::from_str(&format!("public, max-age={max_age}")) {
+        headers.insert(header::CACHE_CONTROL, control);
+    }
+    headers.append(
+        header::VARY,
+        HeaderValue::from_static("Accept, Accept-Language"),
+    );
+}
+
+/// The tag without its content-coding suffix.
+fn tag_base(fingerprint: u64, version: i64, headers: &HeaderMap) -> String {
+    let mut hasher = Xxh3::new();
+    hasher.update(&fingerprint.to_le_bytes());
+    for name in [header::ACCEPT, header::ACCEPT_LANGUAGE] {
+        hasher.update(headers.get(name).map_or(&[][..], HeaderValue::as_bytes));
+        hasher.update(b"\n");
+    }
+    format!("v{version}-{:016x}", hasher.digest())
+}
+
+/// The tag in `If-None-Match` that is still current, if any. Tags differ
+/// only by content coding when the data are the same, so any coding of the
+/// current base matches.
+fn matching_tag(if_none_match: &str, base: &str) -> Option<String> {
+    if if_none_match.trim() == "*" {
+        return Some(format!("\"{base}\""));
+    }
+    if_none_match.split(',').map(str::trim).find_map(|tag| {
+        let opaque = tag.trim_start_matches("W/").trim_matches('"');
+        let tag_base = opaque
+            .split_once("-gzip")
+            .or_else(|| opaque.split_once("-br"))
+            .map_or(opaque, |(b, _)| b);
+        (tag_base == base).then(|| format!("\"{opaque}\""))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::matching_tag;
+
+    #[test]
+    fn any_coding_of_the_current_tag_matches() {
+        let base = "v3-00000000000000aa";
+        assert_eq!(
+            matching_tag("\"v3-00000000000000aa\"", base).as_deref(),
+            Some("\"v3-00000000000000aa\"")
+        );
+        assert_eq!(
+            matching_tag("\"x\", W/\"v3-00000000000000aa-gzip\"", base).as_deref(),
+            Some("\"v3-00000000000000aa-gzip\"")
+        );
+        assert_eq!(matching_tag("\"v2-00000000000000aa\"", base), None);
+        assert!(matching_tag("*", base).is_some());
+    }
+}

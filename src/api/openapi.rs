@@ -1,0 +1,224 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations, the
+//! interactive docs that render it with no internet, and the rule that a
+//! query parameter the document does not list is rejected.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{MatchedPath, Request};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use utoipa::OpenApi;
+use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::{self, Content, Ref, RefOr, ResponseBuilder, Schema};
+use utoipa_swagger_ui::{Config, SwaggerUi};
+
+use crate::error::{FieldError, PROBLEM_JSON, Problem};
+use crate::{AppState, Error};
+
+/// Where the document is served.
+pub const DOCUMENT_PATH: &str = "/api/v1/openapi.json";
+/// Where the interactive docs are served.
+pub const DOCS_PATH: &str = "/docs";
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "district-indicators",
+        description = "Performance indicators of Chinese districts, each figure traced to the sentence that printed it. \
+                       Starts with Dongchangfu District (东昌府区), Liaocheng, Shandong, and its 2024 report.",
+        license(name = "MIT OR Apache-2.0")
+    ),
+    tags(
+        (name = "regions", description = "The region hierarchy, and a dashboard per region"),
+        (name = "catalogue", description = "Topics, units and indicators"),
+        (name = "observations", description = "The figures, as series and side by side"),
+        (name = "facts", description = "Honours and dated commitments"),
+        (name = "sources", description = "The publications quoted, with their full text"),
+        (name = "health", description = "Liveness and readiness probes")
+    ),
+    components(schemas(Problem, FieldError))
+)]
+struct ApiDoc;
+
+/// The base document that the routers' paths are merged into.
+pub fn base() -> openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+/// Completes the document: every operation lists the problems it can
+/// answer with, so clients and contract tests know every status.
+pub fn finish(mut doc: openapi::OpenApi) -> openapi::OpenApi {
+    doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    if let Some(components) = doc.components.as_mut() {
+        for name in TRIMMABLE {
+            if let Some(RefOr::T(schema)) = components.schemas.get_mut(*name) {
+                loosen(schema);
+            }
+        }
+    }
+    for item in doc.paths.paths.values_mut() {
+        for operation in [&mut item.get, &mut item.head].into_iter().flatten() {
+            add_problem_responses(operation);
+        }
+    }
+    doc
+}
+
+/// Resources whose top-level fields `fields=` can leave out.
+const TRIMMABLE: &[&str] = &[
+    "Region",
+    "RegionDetail",
+    "Topic",
+    "Unit",
+    "Indicator",
+    "SourceSummary",
+    "Source",
+    "Observation",
+    "Recognition",
+    "Target",
+    "Dashboard",
+    "Series",
+    "Comparison",
+];
+
+/// `fields=` may leave any top-level field out, so none is required by the
+/// schema; the description says when each is present.
+fn loosen(schema: &mut Schema) {
+    const NOTE: &str =
+        "Every field is present unless the request's `fields` parameter leaves it out.";
+    match schema {
+        Schema::Object(object) => {
+            object.required.clear();
+            let description = object.description.take().unwrap_or_default();
+            object.description = Some(if description.is_empty() {
+                NOTE.to_owned()
+            } else {
+                format!("{description}\n\n{NOTE}")
+            });
+        }
+        Schema::AllOf(all_of) => {
+            for item in &mut all_of.items {
+                if let RefOr::T(schema) = item {
+                    loosen(schema);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn add_problem_responses(operation: &mut Operation) {
+    let has_path_params = operation
+        .parameters
+        .iter()
+        .flatten()
+        .any(|p| matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Path));
+    let mut problems = vec![
+        (
+            "400",
+            "A parameter is malformed, repeated, unknown, or names nothing",
+        ),
+        (
+            "406",
+            "The client accepts no representation this endpoint sends",
+        ),
+        ("500", "An unexpected failure; logged, no details exposed"),
+        ("503", "The database is unreachable"),
+    ];
+    if has_path_params {
+        problems.push(("404", "Nothing has that code or id"));
+    }
+    for (status, description) in problems {
+        operation
+            .responses
+            .responses
+            .entry(status.to_owned())
+            .or_insert_with(|| {
+                ResponseBuilder::new()
+                    .description(description)
+                    .content(
+                        PROBLEM_JSON,
+                        Content::new(Some(Ref::from_schema_name("Problem"))),
+                    )
+                    .build()
+                    .into()
+            });
+    }
+    operation
+        .responses
+        .responses
+        .entry("304".to_owned())
+        .or_insert_with(|| {
+            ResponseBuilder::new()
+                .description("Not modified: the `If-None-Match` ETag is still current")
+                .build()
+                .into()
+        });
+}
+
+/// Serves the document and the interactive docs (Swagger UI, vendored in
+/// the binary: nothing is fetched from a CDN).
+pub fn docs_router(doc: openapi::OpenApi) -> Router<AppState> {
+    let config = Config::new([DOCUMENT_PATH])
+        // The default validator is an online service; never call out.
+        .validator_url("none")
+        .try_it_out_enabled(true);
+    SwaggerUi::new(DOCS_PATH)
+        .url(DOCUMENT_PATH, doc)
+        .config(config)
+        .into()
+}
+
+/// The query parameters each route documents, by route template.
+#[derive(Debug, Default, Clone)]
+pub struct DocumentedParams(Arc<HashMap<String, Vec<String>>>);
+
+impl DocumentedParams {
+    pub fn from_document(doc: &openapi::OpenApi) -> Self {
+        let mut routes = HashMap::new();
+        for (path, item) in &doc.paths.paths {
+            let names: Vec<String> = item
+                .get
+                .iter()
+                .flat_map(|operation| operation.parameters.iter().flatten())
+                .filter_map(|parameter| match parameter {
+                    RefOr::T(parameter) if parameter.parameter_in == ParameterIn::Query => {
+                        Some(parameter.name.clone())
+                    }
+                    _ => None,
+                })
+                .collect();
+            routes.insert(path.clone(), names);
+        }
+        Self(Arc::new(routes))
+    }
+
+    /// Rejects a query parameter the route does not document, naming it and
+    /// the ones it does. Routes outside the document are left alone.
+    pub async fn reject_unknown(self, request: Request, next: Next) -> Response {
+        let known = request
+            .extensions()
+            .get::<MatchedPath>()
+            .and_then(|path| self.0.get(path.as_str()));
+        if let (Some(known), Some(query)) = (known, request.uri().query()) {
+            let unknown = form_urlencoded::parse(query.as_bytes())
+                .map(|(name, _)| name)
+                .find(|name| !known.iter().any(|k| k == name));
+            if let Some(name) = unknown {
+                let message = if known.is_empty() {
+                    "unknown parameter: this endpoint takes no query parameters".to_owned()
+                } else {
+                    let names: Vec<String> = known.iter().map(|k| format!("`{k}`")).collect();
+                    format!(
+                        "unknown parameter; this endpoint accepts {}",
+                        names.join(", ")
+                    )
+                };
+                return Error::invalid_parameter(name, message).into_response();
+            }
+        }
+        next.run(request).await
+    }
+}

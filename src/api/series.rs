@@ -1,0 +1,397 @@
+//! `/series`: one indicator for one region in period order, optionally
+//! transformed, and `/compare`: regions side by side.
+
+use axum::extract::State;
+use axum::response::Response;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::ApiQuery;
+use super::filters;
+use super::output::{Output, OutputParams};
+use super::params::{Code, CodeList, Count, IsoDate};
+use crate::domain::series::{self, SeriesPoint, Transform};
+use crate::domain::{Indicator, NamedRef, Observation, Qualifier, Unit};
+use crate::store::observations::{self, ObservationFilter};
+use crate::store::{self, Page};
+use crate::{AppState, Error, Result};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_series))
+        .routes(routes!(compare_regions))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct SeriesParams {
+    /// The indicator.
+    #[param(inline, example = "industrial_value_added_growth")]
+    indicator: Code,
+    /// The region.
+    #[param(inline, example = "371502")]
+    region: Code,
+    /// Only periods starting on or after this date.
+    #[param(inline)]
+    from: Option<IsoDate>,
+    /// Only periods ending on or before this date.
+    #[param(inline)]
+    to: Option<IsoDate>,
+    /// Only the N most recent points (after any transform).
+    #[param(inline)]
+    latest: Option<Count>,
+    /// `chg`/`pch`: change / percent change from the previous period;
+    /// `ch1`/`pc1`: from a year earlier. Answered only where the data allow.
+    #[param(inline)]
+    transform: Option<Transform>,
+    /// Express values in this unit of the indicator's dimension (not with
+    /// `pch`/`pc1`, which are always in percent).
+    #[param(inline)]
+    unit: Option<Code>,
+}
+
+/// One indicator for one region, in period order.
+#[derive(Debug, Serialize, ToSchema)]
+struct Series {
+    indicator: NamedRef,
+    region: NamedRef,
+    /// The unit of `points[].value`.
+    unit: Unit,
+    transform: Option<Transform>,
+    points: Vec<SeriesPoint>,
+}
+
+/// One indicator for one region in period order, optionally transformed.
+#[utoipa::path(
+    get,
+    path = "/series",
+    tag = "observations",
+    params(SeriesParams, OutputParams),
+    responses(
+        (status = 200, description = "The series", body = Series),
+        (status = 422, description = "The transform cannot be computed exactly from these data",
+            body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[tracing::instrument(skip(state, output))]
+async fn get_series(
+    State(state): State<AppState>,
+    ApiQuery(params): ApiQuery<SeriesParams>,
+    output: Output,
+) -> Result<Response> {
+    output.json_only()?;
+    let db = &state.db;
+    let indicator = filters::find_indicator(db, &params.indicator.0).await?;
+    filters::ensure_region(db, "region", &params.region.0).await?;
+    let window = filters::date_window(params.from, params.to)?;
+    let requested_unit = match &params.unit {
+        Some(_) if params.transform.is_some_and(Transform::is_percent_change) => {
+            return Err(Error::invalid_parameter(
+                "unit",
+                "a percent change (pch, pc1) is always in percent; drop `unit`",
+            ));
+        }
+        Some(Code(code)) => Some(unit_for(&state, code, &indicator).await?),
+        None => None,
+    };
+    let filter = ObservationFilter {
+        indicators: Some(vec![indicator.code.clone()]),
+        region: Some(params.region.0.clone()),
+        from: window.0,
+        to: window.1,
+        ..ObservationFilter::default()
+    };
+    let (mut rows, _) = observations::list_observations(db, &filter, Page::ALL).await?;
+    if let Some(unit) = &requested_unit {
+        rows.iter_mut().for_each(|row| row.express_in(unit));
+    }
+    let region = match rows.first() {
+        Some(row) => row.region.clone(),
+        None => region_ref(&state, &params.region.0).await?,
+    };
+    let base_unit = requested_unit.unwrap_or_else(|| indicator.unit.clone());
+    let points: Vec<SeriesPoint> = rows.iter().map(SeriesPoint::from).collect();
+    let (mut points, unit) = match params.transform {
+        None => (points, base_unit),
+        Some(transform) => {
+            let transformed =
+                series::apply(transform, &indicator.kind, &points).map_err(|reason| {
+                    Error::Unprocessable(format!(
+                        "`transform={}`: {reason}",
+                        transform_name(transform)
+                    ))
+                })?;
+            (
+                transformed,
+                change_unit(&state, transform, base_unit).await?,
+            )
+        }
+    };
+    if let Some(Count(latest)) = params.latest {
+        let keep = usize::try_from(latest).unwrap_or(usize::MAX);
+        points.drain(..points.len().saturating_sub(keep));
+    }
+    output.object(&Series {
+        indicator: NamedRef {
+            code: indicator.code,
+            name_zh: indicator.name_zh,
+            name_en: indicator.name_en,
+        },
+        region,
+        unit,
+        transform: params.transform,
+        points,
+    })
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct CompareParams {
+    /// The indicator.
+    #[param(inline, example = "industrial_value_added_growth")]
+    indicator: Code,
+    /// Two to ten distinct region codes, comma-separated; differences are
+    /// taken from the first.
+    #[param(inline, example = "371502,371500")]
+    regions: CodeList,
+    /// Only periods starting on or after this date.
+    #[param(inline)]
+    from: Option<IsoDate>,
+    /// Only periods ending on or before this date.
+    #[param(inline)]
+    to: Option<IsoDate>,
+    /// Express values in this unit of the indicator's dimension.
+    #[param(inline)]
+    unit: Option<Code>,
+}
+
+/// Regions side by side for the same periods.
+#[derive(Debug, Serialize, ToSchema)]
+struct Comparison {
+    indicator: NamedRef,
+    /// The unit of every value.
+    unit: Unit,
+    /// The unit of the differences: percentage points for percentages,
+    /// else the values' unit.
+    difference_unit: String,
+    /// In the order asked for; the first is the one others are compared with.
+    regions: Vec<NamedRef>,
+    periods: Vec<ComparedPeriod>,
+}
+
+/// One period, every region's value, and the differences.
+#[derive(Debug, Serialize, ToSchema)]
+struct ComparedPeriod {
+    period_start: NaiveDate,
+    period_end: NaiveDate,
+    period_label: String,
+    /// One per region, in the order of `regions`; null where it has no value.
+    values: Vec<ComparedValue>,
+    /// The first region's value minus each other region's.
+    differences: Vec<Difference>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+struct ComparedValue {
+    region: String,
+    value: Option<Decimal>,
+    qualifier: Option<Qualifier>,
+    derived: Option<bool>,
+    observation_id: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+struct Difference {
+    /// The first region.
+    region: String,
+    /// The region subtracted from it.
+    minus: String,
+    /// Null when either value is missing or not exact.
+    value: Option<Decimal>,
+}
+
+/// Regions side by side for the same periods, with the first region's lead
+/// over each of the others.
+#[utoipa::path(
+    get,
+    path = "/compare",
+    tag = "observations",
+    params(CompareParams, OutputParams),
+    responses((status = 200, description = "The comparison", body = Comparison))
+)]
+#[tracing::instrument(skip(state, output))]
+async fn compare_regions(
+    State(state): State<AppState>,
+    ApiQuery(params): ApiQuery<CompareParams>,
+    output: Output,
+) -> Result<Response> {
+    output.json_only()?;
+    let db = &state.db;
+    let indicator = filters::find_indicator(db, &params.indicator.0).await?;
+    let codes = params.regions.0;
+    if !(2..=10).contains(&codes.len()) {
+        return Err(Error::invalid_parameter(
+            "regions",
+            format!("expected 2 to 10 region codes, got {}", codes.len()),
+        ));
+    }
+    if let Some(repeated) = codes
+        .iter()
+        .enumerate()
+        .find_map(|(i, c)| codes[..i].contains(c).then_some(c))
+    {
+        return Err(Error::invalid_parameter(
+            "regions",
+            format!("`{repeated}` is given twice"),
+        ));
+    }
+    let mut regions = Vec::with_capacity(codes.len());
+    for code in &codes {
+        filters::ensure_region(db, "regions", code).await?;
+        regions.push(region_ref(&state, code).await?);
+    }
+    let window = filters::date_window(params.from, params.to)?;
+    let unit = match &params.unit {
+        Some(Code(code)) => unit_for(&state, code, &indicator).await?,
+        None => indicator.unit.clone(),
+    };
+    let mut by_region: Vec<Vec<Observation>> = Vec::with_capacity(codes.len());
+    for code in &codes {
+        let filter = ObservationFilter {
+            indicators: Some(vec![indicator.code.clone()]),
+            region: Some(code.clone()),
+            from: window.0,
+            to: window.1,
+            ..ObservationFilter::default()
+        };
+        let (mut rows, _) = observations::list_observations(db, &filter, Page::ALL).await?;
+        rows.iter_mut().for_each(|row| row.express_in(&unit));
+        by_region.push(rows);
+    }
+    let mut periods: Vec<(NaiveDate, NaiveDate, String)> = by_region
+        .iter()
+        .flatten()
+        .map(|o| (o.period_start, o.period_end, o.period_label.clone()))
+        .collect();
+    periods.sort();
+    periods.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
+    let periods = periods
+        .into_iter()
+        .map(|(start, end, label)| {
+            let found: Vec<Option<&Observation>> = by_region
+                .iter()
+                .map(|rows| {
+                    rows.iter()
+                        .find(|o| o.period_start == start && o.period_end == end)
+                })
+                .collect();
+            let values = codes
+                .iter()
+                .zip(&found)
+                .map(|(code, o)| ComparedValue {
+                    region: code.clone(),
+                    value: o.map(|o| o.value),
+                    qualifier: o.map(|o| o.qualifier),
+                    derived: o.map(|o| o.derived),
+                    observation_id: o.map(|o| o.id),
+                })
+                .collect();
+            let exact = |o: &Option<&Observation>| {
+                o.filter(|o| o.qualifier == Qualifier::Exact)
+                    .map(|o| o.value)
+            };
+            let differences = codes[1..]
+                .iter()
+                .zip(&found[1..])
+                .map(|(code, other)| Difference {
+                    region: codes[0].clone(),
+                    minus: code.clone(),
+                    value: exact(&found[0])
+                        .zip(exact(other))
+                        .map(|(a, b)| (a - b).normalize()),
+                })
+                .collect();
+            ComparedPeriod {
+                period_start: start,
+                period_end: end,
+                period_label: label,
+                values,
+                differences,
+            }
+        })
+        .collect();
+    let difference_unit = if unit.dimension == "percent" {
+        "percentage_point".to_owned()
+    } else {
+        unit.code.clone()
+    };
+    output.object(&Comparison {
+        indicator: NamedRef {
+            code: indicator.code,
+            name_zh: indicator.name_zh,
+            name_en: indicator.name_en,
+        },
+        unit,
+        difference_unit,
+        regions,
+        periods,
+    })
+}
+
+async fn region_ref(state: &AppState, code: &str) -> Result<NamedRef> {
+    let region = store::regions::find_region(&state.db, code)
+        .await?
+        .ok_or_else(|| Error::not_found("region", code))?;
+    Ok(NamedRef {
+        code: region.code,
+        name_zh: region.name_zh,
+        name_en: region.name_en,
+    })
+}
+
+/// `unit=` for one indicator: it must share the indicator's dimension.
+async fn unit_for(state: &AppState, code: &str, indicator: &Indicator) -> Result<Unit> {
+    let unit = filters::find_unit(&state.db, code).await?;
+    if unit.converts_to(&indicator.unit) {
+        Ok(unit)
+    } else {
+        Err(Error::invalid_parameter(
+            "unit",
+            format!(
+                "`{code}` measures {}, but `{}` is in {} ({}); pick a unit of that dimension",
+                unit.dimension, indicator.code, indicator.unit.code, indicator.unit.dimension
+            ),
+        ))
+    }
+}
+
+/// The unit a transform's values are in.
+async fn change_unit(state: &AppState, transform: Transform, unit: Unit) -> Result<Unit> {
+    let code = if transform.is_percent_change() {
+        "percent"
+    } else if unit.dimension == "percent" {
+        "percentage_point"
+    } else {
+        return Ok(unit);
+    };
+    store::units::find_unit(&state.db, code)
+        .await?
+        .ok_or_else(|| {
+            Error::Internal(anyhow::anyhow!(
+                "unit `{code}` is missing from the catalogue"
+            ))
+        })
+}
+
+fn transform_name(transform: Transform) -> &'static str {
+    match transform {
+        Transform::Chg => "chg",
+        Transform::Pch => "pch",
+        Transform::Ch1 => "ch1",
+        Transform::Pc1 => "pc1",
+    }
+}
