@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::output::{Output, OutputParams};
+use super::output::{ObjectParams, Output};
 use crate::domain::{Observation, Recognition, Region, Target};
 use crate::store::observations::ObservationFilter;
 use crate::store::{self, FactFilter, Page};
@@ -49,7 +49,7 @@ struct TopicPanel {
     get,
     path = "/regions/{code}/dashboard",
     tag = "regions",
-    params(("code" = String, Path, description = "Region code", example = "371502"), OutputParams),
+    params(("code" = String, Path, description = "Region code", example = "371502"), ObjectParams),
     responses((status = 200, description = "The dashboard", body = Dashboard))
 )]
 #[tracing::instrument(skip(state, output))]

@@ -7,7 +7,7 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::output::{Output, OutputParams};
+use super::output::{ObjectParams, Output, OutputParams};
 use super::params::{Code, PageParams, SearchText};
 use super::{ApiQuery, ListResponse, filters};
 use crate::domain::Indicator;
@@ -69,7 +69,7 @@ async fn list_indicators(
     get,
     path = "/indicators/{code}",
     tag = "catalogue",
-    params(("code" = String, Path, description = "Indicator code", example = "job_retention_refund_amount"), OutputParams),
+    params(("code" = String, Path, description = "Indicator code", example = "job_retention_refund_amount"), ObjectParams),
     responses((status = 200, description = "The indicator", body = Indicator))
 )]
 #[tracing::instrument(skip(state, output))]

@@ -11,6 +11,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use utoipa::OpenApi;
 use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::schema::{ArrayItems, ObjectBuilder, Type};
 use utoipa::openapi::{self, Content, Ref, RefOr, ResponseBuilder, Schema};
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
@@ -52,18 +53,142 @@ pub fn base() -> openapi::OpenApi {
 pub fn finish(mut doc: openapi::OpenApi) -> openapi::OpenApi {
     doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
     if let Some(components) = doc.components.as_mut() {
-        for name in TRIMMABLE {
-            if let Some(RefOr::T(schema)) = components.schemas.get_mut(*name) {
+        for (name, schema) in components.schemas.iter_mut() {
+            let RefOr::T(schema) = schema else { continue };
+            if TRIMMABLE.contains(&name.as_str()) {
                 loosen(schema);
+            } else if name.starts_with("ListResponse_")
+                && let Some(items) = list_items(schema)
+            {
+                loosen(items);
             }
         }
     }
-    for item in doc.paths.paths.values_mut() {
+    let field_names = field_names_by_path(&doc);
+    for (path, item) in doc.paths.paths.iter_mut() {
         for operation in [&mut item.get, &mut item.head].into_iter().flatten() {
             add_problem_responses(operation);
+            if let Some(names) = field_names.get(path) {
+                document_field_names(operation, names);
+            }
         }
     }
     doc
+}
+
+/// The inline item schema of a `ListResponse_*` envelope.
+fn list_items(envelope: &mut Schema) -> Option<&mut Schema> {
+    let Schema::Object(object) = envelope else {
+        return None;
+    };
+    let Some(RefOr::T(Schema::Array(array))) = object.properties.get_mut("data") else {
+        return None;
+    };
+    match &mut array.items {
+        ArrayItems::RefOrSchema(items) => match items.as_mut() {
+            RefOr::T(schema) => Some(schema),
+            RefOr::Ref(_) => None,
+        },
+        _ => None,
+    }
+}
+
+/// For each path, the top-level fields of what its 200 JSON answer holds
+/// (a list's items, or the object), so `fields=` can be documented exactly.
+fn field_names_by_path(doc: &openapi::OpenApi) -> HashMap<String, Vec<String>> {
+    let schemas = doc.components.as_ref().map(|c| &c.schemas);
+    let component = |reference: &str| {
+        let name = reference.trim_start_matches("#/components/schemas/");
+        match schemas.and_then(|schemas| schemas.get(name)) {
+            Some(RefOr::T(schema)) => Some(schema),
+            _ => None,
+        }
+    };
+    let mut by_path = HashMap::new();
+    for (path, item) in &doc.paths.paths {
+        let Some(operation) = &item.get else { continue };
+        let Some(RefOr::T(ok)) = operation.responses.responses.get("200") else {
+            continue;
+        };
+        let Some(RefOr::Ref(reference)) =
+            ok.content
+                .get("application/json")
+                .and_then(|content| match content {
+                    RefOr::T(content) => content.schema.as_ref(),
+                    RefOr::Ref(_) => None,
+                })
+        else {
+            continue;
+        };
+        let Some(mut schema) = component(&reference.ref_location) else {
+            continue;
+        };
+        let mut names = Vec::new();
+        if reference.ref_location.contains("ListResponse_") {
+            let Schema::Object(object) = schema else {
+                continue;
+            };
+            let Some(RefOr::T(Schema::Array(array))) = object.properties.get("data") else {
+                continue;
+            };
+            let ArrayItems::RefOrSchema(items) = &array.items else {
+                continue;
+            };
+            let RefOr::T(items) = items.as_ref() else {
+                continue;
+            };
+            schema = items;
+        }
+        collect_properties(schema, &component, &mut names);
+        if !names.is_empty() {
+            by_path.insert(path.clone(), names);
+        }
+    }
+    by_path
+}
+
+fn collect_properties<'a>(
+    schema: &'a Schema,
+    component: &impl Fn(&str) -> Option<&'a Schema>,
+    names: &mut Vec<String>,
+) {
+    match schema {
+        Schema::Object(object) => names.extend(object.properties.keys().cloned()),
+        Schema::AllOf(all_of) => {
+            for item in &all_of.items {
+                match item {
+                    RefOr::T(schema) => collect_properties(schema, component, names),
+                    RefOr::Ref(reference) => {
+                        if let Some(schema) = component(&reference.ref_location) {
+                            collect_properties(schema, component, names);
+                        }
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Narrows the `fields` parameter of one operation to the names it has.
+fn document_field_names(operation: &mut Operation, names: &[String]) {
+    let alternatives = names.join("|");
+    let pattern = format!("^({alternatives})(,({alternatives}))*$");
+    for parameter in operation.parameters.iter_mut().flatten() {
+        if let RefOr::T(parameter) = parameter
+            && parameter.name == "fields"
+        {
+            parameter.schema = Some(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .pattern(Some(pattern.clone()))
+                    .examples([serde_json::json!(
+                        names.iter().take(2).cloned().collect::<Vec<_>>().join(",")
+                    )])
+                    .into(),
+            );
+        }
+    }
 }
 
 /// Resources whose top-level fields `fields=` can leave out.
@@ -115,11 +240,17 @@ fn add_problem_responses(operation: &mut Operation) {
         .iter()
         .flatten()
         .any(|p| matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Path));
-    let mut problems = vec![
+    let not_found = if has_path_params {
+        "Nothing has that code or id, in the path or in a parameter"
+    } else {
+        "A code given in a parameter names nothing"
+    };
+    let problems = [
         (
             "400",
-            "A parameter is malformed, repeated, unknown, or names nothing",
+            "A parameter is malformed, repeated or unknown, or parameters contradict each other",
         ),
+        ("404", not_found),
         (
             "406",
             "The client accepts no representation this endpoint sends",
@@ -127,9 +258,6 @@ fn add_problem_responses(operation: &mut Operation) {
         ("500", "An unexpected failure; logged, no details exposed"),
         ("503", "The database is unreachable"),
     ];
-    if has_path_params {
-        problems.push(("404", "Nothing has that code or id"));
-    }
     for (status, description) in problems {
         operation
             .responses

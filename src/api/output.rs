@@ -61,7 +61,22 @@ pub struct OutputParams {
     #[param(inline)]
     pub lang: Option<Lang>,
     /// Comma-separated top-level fields to keep in each item, e.g. `indicator,value`.
-    #[param(value_type = Option<String>, pattern = r"^[a-z][a-z0-9_]*(,[a-z][a-z0-9_]*)*$", example = "indicator,region,value")]
+    #[param(value_type = Option<String>, pattern = r"^[a-z][a-z0-9_]*(,[a-z][a-z0-9_]*)*$")]
+    pub fields: Option<FieldList>,
+}
+
+/// Query parameters that shape an endpoint answering one object (JSON only).
+/// Only documents them: [`Output`] reads them, through [`OutputParams`].
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[expect(dead_code, reason = "documentation of the parameters Output reads")]
+pub struct ObjectParams {
+    /// Adds a `name` (and `title`, `holder`…) field in this language beside
+    /// the bilingual `name_zh`/`name_en`; overrides `Accept-Language`.
+    #[param(inline)]
+    pub lang: Option<Lang>,
+    /// Comma-separated top-level fields to keep, e.g. `code,name_en`.
+    #[param(value_type = Option<String>, pattern = r"^[a-z][a-z0-9_]*(,[a-z][a-z0-9_]*)*$")]
     pub fields: Option<FieldList>,
 }
 
@@ -339,8 +354,10 @@ impl Output {
                 }
             },
         );
+        // Fused: the body may be polled again after it has ended.
         let body = stream::once(async move { Ok::<_, std::io::Error>(Bytes::from(first_chunk)) })
-            .chain(rest);
+            .chain(rest.fuse())
+            .fuse();
         let mut response = Body::from_stream(body).into_response();
         let headers = response.headers_mut();
         headers.insert(

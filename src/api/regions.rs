@@ -7,7 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::output::{Output, OutputParams};
+use super::output::{ObjectParams, Output, OutputParams};
 use super::params::{Code, PageParams};
 use super::{ApiQuery, ListResponse};
 use crate::domain::{Region, RegionDetail};
@@ -88,7 +88,7 @@ async fn list_regions(
     get,
     path = "/regions/{code}",
     tag = "regions",
-    params(("code" = String, Path, description = "GB/T 2260 code, or a local code such as `371502-tangyi`", example = "371502"), OutputParams),
+    params(("code" = String, Path, description = "GB/T 2260 code, or a local code such as `371502-tangyi`", example = "371502"), ObjectParams),
     responses((status = 200, description = "The region", body = RegionDetail))
 )]
 #[tracing::instrument(skip(state, output))]

@@ -12,7 +12,7 @@ use utoipa_axum::routes;
 
 use super::ApiQuery;
 use super::filters;
-use super::output::{Output, OutputParams};
+use super::output::{ObjectParams, Output};
 use super::params::{Code, CodeList, Count, IsoDate};
 use crate::domain::series::{self, SeriesPoint, Transform};
 use crate::domain::{Indicator, NamedRef, Observation, Qualifier, Unit};
@@ -70,7 +70,7 @@ struct Series {
     get,
     path = "/series",
     tag = "observations",
-    params(SeriesParams, OutputParams),
+    params(SeriesParams, ObjectParams),
     responses(
         (status = 200, description = "The series", body = Series),
         (status = 422, description = "The transform cannot be computed exactly from these data",
@@ -220,7 +220,7 @@ struct Difference {
     get,
     path = "/compare",
     tag = "observations",
-    params(CompareParams, OutputParams),
+    params(CompareParams, ObjectParams),
     responses((status = 200, description = "The comparison", body = Comparison))
 )]
 #[tracing::instrument(skip(state, output))]

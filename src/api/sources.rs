@@ -5,7 +5,7 @@ use axum::response::Response;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::output::{Output, OutputParams};
+use super::output::{ObjectParams, Output, OutputParams};
 use super::params::PageParams;
 use super::{ApiQuery, ListResponse};
 use crate::domain::{Source, SourceSummary};
@@ -47,7 +47,7 @@ async fn list_sources(
     get,
     path = "/sources/{id}",
     tag = "sources",
-    params(("id" = String, Path, description = "Source id", example = "dongchangfu-2024"), OutputParams),
+    params(("id" = String, Path, description = "Source id", example = "dongchangfu-2024"), ObjectParams),
     responses((status = 200, description = "The source", body = Source))
 )]
 #[tracing::instrument(skip(state, output))]

@@ -220,7 +220,7 @@ const CASES: &[Case] = &[
         "/api/v1/regions/371502/dashboard?x=1",
         BAD,
         Some("x"),
-        "this endpoint accepts `format`, `lang`, `fields`",
+        "this endpoint accepts `lang`, `fields`",
     ),
     case(
         "/api/v1/regions/371502?region=1",

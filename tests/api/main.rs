@@ -8,6 +8,8 @@ mod facts;
 mod formats;
 mod health;
 mod helpers;
+mod http;
 mod observations;
 mod openapi;
 mod seed;
+mod series;
