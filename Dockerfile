@@ -8,8 +8,8 @@ WORKDIR /app
 # no database is reachable during `docker build`.
 ENV SQLX_OFFLINE=true
 
-# Build inputs: Cargo.toml/Cargo.lock, src/, migrations/ (embedded by
-# sqlx::migrate!), data/sources/ (embedded source text), .sqlx/.
+# Build inputs: Cargo.toml/Cargo.lock, build.rs, src/, migrations/
+# (embedded by sqlx::migrate!, the seed with the source text), .sqlx/.
 COPY . .
 
 # Cache mounts keep the crates.io registry and compiled dependencies between

@@ -92,10 +92,11 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(health::router())
 }
 
-/// A hash of the API's contract, so cached answers expire with a release
-/// that changes it.
+/// A hash of this build's code, migrations and contract, so cached answers
+/// expire with any release that could change them.
 fn fingerprint(document: &utoipa::openapi::OpenApi) -> u64 {
-    let json = serde_json::to_vec(document).unwrap_or_default();
+    let mut json = serde_json::to_vec(document).unwrap_or_default();
+    json.extend_from_slice(env!("SOURCE_FINGERPRINT").as_bytes());
     xxhash_rust::xxh3::xxh3_64(&json)
 }
 
@@ -153,14 +154,21 @@ async fn problem_for_bare_errors(response: Response) -> Response {
     if !(status.is_client_error() || status.is_server_error()) || is_problem {
         return response;
     }
-    let detail = match status {
-        StatusCode::METHOD_NOT_ALLOWED => {
+    let (mut parts, body) = response.into_parts();
+    // axum's own rejections explain themselves in plain text; keep it.
+    let text = axum::body::to_bytes(body, 4096)
+        .await
+        .ok()
+        .map(|bytes| String::from_utf8_lossy(&bytes).trim().to_owned())
+        .filter(|text| !text.is_empty());
+    let detail = match (status, text) {
+        (StatusCode::METHOD_NOT_ALLOWED, _) => {
             "this endpoint does not accept that method; the `Allow` header lists those it does"
                 .to_owned()
         }
+        (_, Some(text)) => text,
         _ => status.canonical_reason().unwrap_or("error").to_owned(),
     };
-    let (mut parts, _) = response.into_parts();
     let problem = Problem::new(status, detail).into_response();
     parts.headers.remove(header::CONTENT_LENGTH);
     parts

@@ -27,7 +27,8 @@ pub struct Config {
     pub port: u16,
 
     /// Most connections the pool keeps open to Postgres.
-    #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 10)]
+    #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..))]
     pub database_max_connections: u32,
 
     /// `Cache-Control: max-age` of successful GETs, in seconds. Clients can

@@ -3,11 +3,11 @@
 //! 304 and no body, and a configurable `Cache-Control`.
 //!
 //! The tag is derived from the data version (bumped by every write, in the
-//! same transaction), a fingerprint of this build's API, and the
+//! same transaction), a fingerprint of this build, the URL, and the
 //! negotiated representation (`Accept`, `Accept-Language`, content coding).
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sqlx::PgPool;
@@ -43,31 +43,33 @@ pub async fn conditional_get(
     let Ok(version) = store::data_version(&cache.db).await else {
         return next.run(request).await;
     };
-    let base = tag_base(cache.fingerprint, version, request.headers());
-    if let Some(matched) = request
+    let base = tag_base(cache.fingerprint, version, request.uri(), request.headers());
+    let if_none_match = request
         .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| matching_tag(value, &base))
-    {
-        let mut response = StatusCode::NOT_MODIFIED.into_response();
-        decorate(response.headers_mut(), &matched, cache.max_age);
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .collect::<Vec<_>>()
+        .join(", ");
+    // The handler always runs: only a successful answer can be "not
+    // modified"; an error or an unknown path never is.
+    let mut response = next.run(request).await;
+    if response.status() != StatusCode::OK {
         return response;
     }
-    let mut response = next.run(request).await;
-    if response.status() == StatusCode::OK {
-        let coding = response
-            .headers()
-            .get(header::CONTENT_ENCODING)
-            .and_then(|value| value.to_str().ok())
-            .map(|coding| format!("-{coding}"))
-            .unwrap_or_default();
-        decorate(
-            response.headers_mut(),
-            &format!("\"{base}{coding}\""),
-            cache.max_age,
-        );
+    let coding = response
+        .headers()
+        .get(header::CONTENT_ENCODING)
+        .and_then(|value| value.to_str().ok())
+        .map(|coding| format!("-{coding}"))
+        .unwrap_or_default();
+    let etag = format!("\"{base}{coding}\"");
+    if !if_none_match.is_empty() && matching_tag(&if_none_match, &base).is_some() {
+        let mut not_modified = StatusCode::NOT_MODIFIED.into_response();
+        decorate(not_modified.headers_mut(), &etag, cache.max_age);
+        return not_modified;
     }
+    decorate(response.headers_mut(), &etag, cache.max_age);
     response
 }
 
@@ -80,14 +82,16 @@ fn decorate(headers: &mut HeaderMap, etag: &str, max_age: u32) {
     }
     headers.append(
         header::VARY,
-        HeaderValue::from_static("Accept, Accept-Language"),
+        HeaderValue::from_static("Accept, Accept-Language, Accept-Encoding"),
     );
 }
 
 /// The tag without its content-coding suffix.
-fn tag_base(fingerprint: u64, version: i64, headers: &HeaderMap) -> String {
+fn tag_base(fingerprint: u64, version: i64, uri: &Uri, headers: &HeaderMap) -> String {
     let mut hasher = Xxh3::new();
     hasher.update(&fingerprint.to_le_bytes());
+    hasher.update(uri.to_string().as_bytes());
+    hasher.update(b"\n");
     for name in [header::ACCEPT, header::ACCEPT_LANGUAGE] {
         hasher.update(headers.get(name).map_or(&[][..], HeaderValue::as_bytes));
         hasher.update(b"\n");

@@ -13,6 +13,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::output::{ObjectParams, Output};
+use super::params;
 use crate::domain::{Observation, Recognition, Region, Target};
 use crate::store::observations::ObservationFilter;
 use crate::store::{self, FactFilter, Page};
@@ -58,6 +59,7 @@ async fn get_dashboard(
     Path(code): Path<String>,
     output: Output,
 ) -> Result<Response> {
+    let code = params::path_code("region", code)?;
     output.json_only()?;
     let db = &state.db;
     let region = store::regions::find_region(db, &code)

@@ -11,7 +11,7 @@ use utoipa::IntoParams;
 use chrono::NaiveDate;
 
 use super::params::{Code, Flag, IsoDate};
-use crate::domain::{Indicator, Unit};
+use crate::domain::{Indicator, Observation, Unit};
 use crate::store::FactFilter;
 use crate::store::observations::ObservationFilter;
 use crate::{Error, Result, store};
@@ -165,4 +165,17 @@ pub fn date_window(
         ));
     }
     Ok((from, to))
+}
+
+/// Expresses every observation in `unit`, or says which cannot be.
+pub fn express_in(items: &mut [Observation], unit: &Unit) -> Result<()> {
+    for item in items {
+        if !item.express_in(unit) {
+            return Err(Error::Unprocessable(format!(
+                "observation {} cannot be expressed in `{}`: the value would overflow",
+                item.id, unit.code
+            )));
+        }
+    }
+    Ok(())
 }

@@ -8,7 +8,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::output::{ObjectParams, Output, OutputParams};
-use super::params::{Code, PageParams, SearchText};
+use super::params::{self, Code, PageParams, SearchText};
 use super::{ApiQuery, ListResponse, filters};
 use crate::domain::Indicator;
 use crate::store::indicators::{self, IndicatorFilter};
@@ -78,6 +78,7 @@ async fn get_indicator(
     Path(code): Path<String>,
     output: Output,
 ) -> Result<Response> {
+    let code = params::path_code("indicator", code)?;
     output.json_only()?;
     let indicator = indicators::find_indicator(&state.db, &code)
         .await?

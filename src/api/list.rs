@@ -31,7 +31,9 @@ impl<T> ListResponse<T> {
     pub fn new(data: Vec<T>, total: i64, page: Page, uri: &Uri) -> Self {
         let next_offset = page.offset.saturating_add(page.limit);
         let next = (next_offset < total).then(|| page_url(uri, next_offset));
-        let prev = (page.offset > 0).then(|| page_url(uri, (page.offset - page.limit).max(0)));
+        // Past the end, the previous page is the last one that has items.
+        let prev =
+            (page.offset > 0).then(|| page_url(uri, (page.offset.min(total) - page.limit).max(0)));
         Self {
             data,
             meta: ListMeta {

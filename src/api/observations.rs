@@ -122,7 +122,7 @@ async fn list_observations(
                 let (mut items, total) =
                     observations::list_observations(&db, &filter, page).await?;
                 if let Some(unit) = &unit {
-                    items.iter_mut().for_each(|item| item.express_in(unit));
+                    filters::express_in(&mut items, unit)?;
                 }
                 Ok((items, total))
             }

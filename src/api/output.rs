@@ -374,30 +374,31 @@ impl Output {
 
     /// The CSV columns this request wants: (column name, JSON path).
     fn csv_columns<T: Tabular>(&self) -> Vec<(String, Vec<String>)> {
-        let mut columns = Vec::new();
+        let mut candidates: Vec<Vec<String>> = Vec::new();
         for path in T::COLUMNS {
             let segments: Vec<String> = path.split('.').map(str::to_owned).collect();
-            let field = &segments[0];
-            let wanted = self
-                .fields
-                .as_ref()
-                .is_none_or(|fields| fields.contains(field));
-            if !wanted {
-                continue;
-            }
-            columns.push((segments.join("_"), segments.clone()));
+            candidates.push(segments.clone());
             // With a language, `x_en` is followed by the `x` it fills.
-            if let Some(last) = segments.last().and_then(|s| s.strip_suffix("_en"))
+            if let Some(base) = segments.last().and_then(|s| s.strip_suffix("_en"))
                 && self.lang.is_some()
             {
                 let mut filled = segments.clone();
                 if let Some(end) = filled.last_mut() {
-                    *end = last.to_owned();
+                    *end = base.to_owned();
                 }
-                columns.push((filled.join("_"), filled));
+                candidates.push(filled);
             }
         }
-        columns
+        // `fields` names top-level fields, filled ones (`name`) included.
+        candidates
+            .into_iter()
+            .filter(|segments| {
+                self.fields
+                    .as_ref()
+                    .is_none_or(|fields| fields.contains(&segments[0]))
+            })
+            .map(|segments| (segments.join("_"), segments))
+            .collect()
     }
 
     fn csv_rows<T: Tabular>(

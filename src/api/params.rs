@@ -6,7 +6,7 @@
 
 use std::fmt::Display;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::de::{self, Deserialize, Deserializer};
 use utoipa::IntoParams;
 use utoipa::openapi::RefOr;
@@ -87,7 +87,20 @@ impl<'de> Deserialize<'de> for IsoDate {
         parse_raw(
             deserializer,
             "a date written YYYY-MM-DD, such as 2024-04-30",
-            |raw| NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok().map(IsoDate),
+            |raw| {
+                // Four-digit years only: chrono would take `-4714` or
+                // `20000`, which Postgres cannot store.
+                let shaped = raw.len() == 10
+                    && raw.bytes().enumerate().all(|(i, b)| {
+                        if i == 4 || i == 7 {
+                            b == b'-'
+                        } else {
+                            b.is_ascii_digit()
+                        }
+                    });
+                let date = NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok()?;
+                (shaped && date.year() >= 1).then_some(IsoDate(date))
+            },
         )
     }
 }
@@ -112,7 +125,7 @@ pub const CODE_PATTERN: &str = r"^[A-Za-z0-9_-]{1,64}$";
 pub const CODE_LIST_PATTERN: &str = r"^[A-Za-z0-9_-]{1,64}(,[A-Za-z0-9_-]{1,64})*$";
 
 /// Whether `raw` can be a code: 1 to 64 letters, digits, `_` or `-`.
-fn is_code(raw: &str) -> bool {
+pub fn is_code(raw: &str) -> bool {
     !raw.is_empty()
         && raw.len() <= 64
         && raw
@@ -161,9 +174,15 @@ pub struct SearchText(pub String);
 
 impl<'de> Deserialize<'de> for SearchText {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        parse_raw(deserializer, "text of 1 to 100 characters", |raw| {
-            (!raw.is_empty() && raw.chars().count() <= 100).then(|| SearchText(raw.to_owned()))
-        })
+        parse_raw(
+            deserializer,
+            "text of 1 to 100 printable characters",
+            |raw| {
+                let printable = !raw.chars().any(char::is_control);
+                (printable && !raw.is_empty() && raw.chars().count() <= 100)
+                    .then(|| SearchText(raw.to_owned()))
+            },
+        )
     }
 }
 
@@ -209,6 +228,7 @@ param_schema!(
     ObjectBuilder::new()
         .schema_type(Type::String)
         .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
+        .pattern(Some("^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))
         .examples([serde_json::json!("2024-04-30")])
 );
 param_schema!(Flag, ObjectBuilder::new().schema_type(Type::Boolean));
@@ -226,6 +246,7 @@ param_schema!(
         .schema_type(Type::String)
         .min_length(Some(1))
         .max_length(Some(100))
+        .pattern(Some("^[^\\u0000-\\u001F\\u007F]+$"))
         .examples([serde_json::json!("pension")])
 );
 
@@ -249,5 +270,18 @@ impl PageParams {
             limit: self.limit.map_or(DEFAULT_LIMIT, |l| l.0),
             offset: self.offset.map_or(0, |o| o.0),
         }
+    }
+}
+
+/// A code from the path: one that cannot be a code names nothing (404),
+/// and never reaches the database.
+pub fn path_code(resource: &'static str, raw: String) -> crate::Result<String> {
+    if is_code(&raw) {
+        Ok(raw)
+    } else {
+        Err(crate::Error::not_found(
+            resource,
+            raw.escape_default().to_string(),
+        ))
     }
 }

@@ -8,8 +8,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::output::{ObjectParams, Output, OutputParams};
-use super::params::{Code, PageParams};
-use super::{ApiQuery, ListResponse};
+use super::params::{self, Code, PageParams};
+use super::{ApiQuery, ListResponse, filters};
 use crate::domain::{Region, RegionDetail};
 use crate::store::regions::{self, RegionFilter};
 use crate::{AppState, Error, Result};
@@ -70,6 +70,9 @@ async fn list_regions(
     output: Output,
     OriginalUri(uri): OriginalUri,
 ) -> Result<Response> {
+    if let Some(Code(parent)) = &params.parent {
+        filters::ensure_region(&state.db, "parent", parent).await?;
+    }
     let filter = RegionFilter {
         level: params.level.map(|level| level.as_str().to_owned()),
         parent: params.parent.map(|code| code.0),
@@ -97,6 +100,7 @@ async fn get_region(
     Path(code): Path<String>,
     output: Output,
 ) -> Result<Response> {
+    let code = params::path_code("region", code)?;
     output.json_only()?;
     let region = regions::find_region(&state.db, &code)
         .await?

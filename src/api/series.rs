@@ -107,7 +107,7 @@ async fn get_series(
     };
     let (mut rows, _) = observations::list_observations(db, &filter, Page::ALL).await?;
     if let Some(unit) = &requested_unit {
-        rows.iter_mut().for_each(|row| row.express_in(unit));
+        filters::express_in(&mut rows, unit)?;
     }
     let region = match rows.first() {
         Some(row) => row.region.clone(),
@@ -212,6 +212,9 @@ struct Difference {
     minus: String,
     /// Null when either value is missing or not exact.
     value: Option<Decimal>,
+    /// True when either value is derived rather than printed (then the
+    /// difference may just restate the printed figures it came from).
+    derived: bool,
 }
 
 /// Regions side by side for the same periods, with the first region's lead
@@ -269,7 +272,7 @@ async fn compare_regions(
             ..ObservationFilter::default()
         };
         let (mut rows, _) = observations::list_observations(db, &filter, Page::ALL).await?;
-        rows.iter_mut().for_each(|row| row.express_in(&unit));
+        filters::express_in(&mut rows, &unit)?;
         by_region.push(rows);
     }
     let mut periods: Vec<(NaiveDate, NaiveDate, String)> = by_region
@@ -312,7 +315,9 @@ async fn compare_regions(
                     minus: code.clone(),
                     value: exact(&found[0])
                         .zip(exact(other))
-                        .map(|(a, b)| (a - b).normalize()),
+                        .and_then(|(a, b)| a.checked_sub(b))
+                        .map(|difference| difference.normalize()),
+                    derived: [found[0], *other].iter().flatten().any(|o| o.derived),
                 })
                 .collect();
             ComparedPeriod {

@@ -6,7 +6,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::output::{ObjectParams, Output, OutputParams};
-use super::params::PageParams;
+use super::params::{self, PageParams};
 use super::{ApiQuery, ListResponse};
 use crate::domain::{Source, SourceSummary};
 use crate::{AppState, Error, Result, store};
@@ -56,6 +56,7 @@ async fn get_source(
     Path(id): Path<String>,
     output: Output,
 ) -> Result<Response> {
+    let id = params::path_code("source", id)?;
     output.json_only()?;
     let source = store::sources::find_source(&state.db, &id)
         .await?

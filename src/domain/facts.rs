@@ -64,11 +64,22 @@ pub struct Observation {
 impl Observation {
     /// Expresses the value in `unit`, a unit of the same dimension. Factors
     /// are powers of ten, so the division is exact.
-    pub fn express_in(&mut self, unit: &Unit) {
+    ///
+    /// Returns false, changing nothing, when the value cannot be expressed
+    /// in `unit` (it would overflow).
+    #[must_use]
+    pub fn express_in(&mut self, unit: &Unit) -> bool {
         debug_assert!(self.unit.converts_to(unit));
-        let base_value = self.value * self.unit.factor;
-        self.value = (base_value / unit.factor).normalize();
+        let Some(value) = self
+            .value
+            .checked_mul(self.unit.factor)
+            .and_then(|base| base.checked_div(unit.factor))
+        else {
+            return false;
+        };
+        self.value = value.normalize();
         self.unit = unit.clone();
+        true
     }
 }
 

@@ -143,10 +143,25 @@ fn change(
                 earlier.period_label
             )));
         }
-        ((later.value / earlier.value - Decimal::ONE) * Decimal::ONE_HUNDRED)
+        later
+            .value
+            .checked_div(earlier.value)
+            .and_then(|ratio| ratio.checked_sub(Decimal::ONE))
+            .and_then(|change| change.checked_mul(Decimal::ONE_HUNDRED))
+            .ok_or_else(|| {
+                NotComputable(format!(
+                    "the change to {} is too large to compute",
+                    later.period_label
+                ))
+            })?
             .round_dp_with_strategy(PERCENT_CHANGE_DP, RoundingStrategy::MidpointNearestEven)
     } else {
-        later.value - earlier.value
+        later.value.checked_sub(earlier.value).ok_or_else(|| {
+            NotComputable(format!(
+                "the change to {} is too large to compute",
+                later.period_label
+            ))
+        })?
     };
     Ok(SeriesPoint {
         period_start: later.period_start,

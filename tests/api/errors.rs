@@ -35,6 +35,50 @@ const BAD: StatusCode = StatusCode::BAD_REQUEST;
 
 const CASES: &[Case] = &[
     case(
+        "/api/v1/regions/%00",
+        NOT_FOUND,
+        None,
+        "region `\\u{0}` does not exist",
+    ),
+    case(
+        "/api/v1/regions/%00/dashboard",
+        NOT_FOUND,
+        None,
+        "does not exist",
+    ),
+    case("/api/v1/indicators/%00", NOT_FOUND, None, "does not exist"),
+    case("/api/v1/sources/%00", NOT_FOUND, None, "does not exist"),
+    case(
+        "/api/v1/indicators?q=%00",
+        BAD,
+        Some("q"),
+        "printable characters",
+    ),
+    case(
+        "/api/v1/observations?from=-4714-01-01",
+        BAD,
+        Some("from"),
+        "YYYY-MM-DD",
+    ),
+    case(
+        "/api/v1/observations?to=-200000-01-01",
+        BAD,
+        Some("to"),
+        "YYYY-MM-DD",
+    ),
+    case(
+        "/api/v1/series?indicator=industrial_output_value&region=371502&from=20000-01-01",
+        BAD,
+        Some("from"),
+        "YYYY-MM-DD",
+    ),
+    case(
+        "/api/v1/regions?parent=999999",
+        NOT_FOUND,
+        Some("parent"),
+        "no region has code `999999`",
+    ),
+    case(
         "/api/v1/regions/999999",
         NOT_FOUND,
         None,
@@ -195,7 +239,7 @@ const CASES: &[Case] = &[
         "/api/v1/indicators?q=",
         BAD,
         Some("q"),
-        "text of 1 to 100 characters",
+        "text of 1 to 100 printable characters",
     ),
     case(
         "/api/v1/indicators?topic=sport",

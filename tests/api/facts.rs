@@ -64,11 +64,11 @@ async fn targets_list_in_due_order_with_dates_as_printed(db: PgPool) {
     assert_eq!(response.status, StatusCode::OK);
     assert_eq!(
         response.pluck("due_date"),
-        ["2024-09-30", "2024-10-31", "2024-12-31", "null"]
+        ["2024-09-30", "2024-10-31", "2024-12-31", "null", "null"]
     );
     assert_eq!(
         response.pluck("due_label"),
-        ["2024年9月底前", "10月份", "2024年度", "null"]
+        ["2024年9月底前", "10月份", "2024年度", "null", "null"]
     );
     assert_eq!(
         response.data()[1]["evidence"]["excerpt"],
@@ -79,5 +79,8 @@ async fn targets_list_in_due_order_with_dates_as_printed(db: PgPool) {
 #[sqlx::test]
 async fn targets_filter_by_topic(db: PgPool) {
     let response = TestApp::new(db).get("/api/v1/targets?topic=health").await;
-    assert_eq!(response.pluck("title_zh"), ["创建全国基层中医药工作示范区"]);
+    assert_eq!(
+        response.pluck("title_zh"),
+        ["创建全国基层中医药工作示范区", "创建老年友善医疗机构"]
+    );
 }

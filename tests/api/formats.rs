@@ -132,7 +132,7 @@ async fn every_list_endpoint_serves_csv(db: PgPool) {
         ("/api/v1/indicators", "code", 27),
         ("/api/v1/observations", "id", 28),
         ("/api/v1/recognitions", "id", 15),
-        ("/api/v1/targets", "id", 4),
+        ("/api/v1/targets", "id", 5),
         ("/api/v1/sources", "id", 1),
     ] {
         let response = app

@@ -70,7 +70,7 @@ const FIGURES: &[Figure] = &[
         None,
     ),
     (
-        "high_quality_development_rank",
+        "industrial_value_added_growth_rank",
         "371502",
         "2024-01-01",
         "2024-04-30",
@@ -330,6 +330,7 @@ const TARGETS: &[(Option<&str>, Option<&str>)] = &[
     (Some("2024-12-31"), Some("2024年度")),
     (Some("2024-09-30"), Some("2024年9月底前")),
     (Some("2024-10-31"), Some("10月份")),
+    (None, None),
     (None, None),
 ];
 

@@ -231,7 +231,7 @@ async fn compare_sets_the_district_beside_the_city_with_the_difference(db: PgPoo
     assert_eq!(period["values"][1]["derived"], true);
     assert_eq!(
         period["differences"],
-        json!([{ "region": "371502", "minus": "371500", "value": 4.6 }])
+        json!([{ "region": "371502", "minus": "371500", "value": 4.6, "derived": true }])
     );
 }
 
