@@ -2,6 +2,9 @@
 //! table reads top to bottom in one place, then the layers every request
 //! passes through.
 
+mod audit;
+pub mod auth;
+mod body;
 mod caching;
 mod dashboard;
 mod extract;
@@ -28,7 +31,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::MatchedPath;
+use axum::extract::{DefaultBodyLimit, MatchedPath};
 use axum::http::{HeaderName, HeaderValue, Method, Request, StatusCode, Uri, header};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
@@ -53,10 +56,12 @@ pub fn app(state: AppState) -> Router {
     };
 
     router
+        .route_layer(middleware::from_fn_with_state(state.clone(), auth::require_key_for_reads))
         .merge(openapi::docs_router(document))
         .route_layer(middleware::from_fn(move |request, next| {
             documented.clone().reject_unknown(request, next)
         }))
+        .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
         .fallback(no_route)
         .layer(middleware::map_response(problem_for_bare_errors))
         .layer(CompressionLayer::new())
@@ -86,7 +91,8 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(series::router())
         .merge(recognitions::router())
         .merge(targets::router())
-        .merge(sources::router());
+        .merge(sources::router())
+        .merge(audit::router());
     OpenApiRouter::with_openapi(openapi::base())
         .nest("/api/v1", api)
         .merge(health::router())
@@ -119,18 +125,30 @@ fn cors(config: &Config) -> CorsLayer {
     };
     CorsLayer::new()
         .allow_origin(allow_origin)
-        .allow_methods([Method::GET, Method::HEAD, Method::OPTIONS])
+        .allow_methods([
+            Method::GET,
+            Method::HEAD,
+            Method::OPTIONS,
+            Method::POST,
+            Method::PUT,
+            Method::DELETE,
+        ])
         .allow_headers([
             header::ACCEPT,
             header::ACCEPT_LANGUAGE,
             header::CONTENT_TYPE,
             header::IF_NONE_MATCH,
+            header::IF_MATCH,
             header::AUTHORIZATION,
+            HeaderName::from_static("x-change-reason"),
+            HeaderName::from_static("idempotency-key"),
         ])
         .expose_headers([
             header::ETAG,
             header::LINK,
             header::CONTENT_DISPOSITION,
+            header::LOCATION,
+            header::RETRY_AFTER,
             HeaderName::from_static("x-request-id"),
         ])
         .max_age(Duration::from_secs(3600))

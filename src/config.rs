@@ -46,6 +46,22 @@ pub struct Config {
         default_value = ""
     )]
     pub cors_allowed_origins: Vec<String>,
+
+    /// Require an API key (any role) for reads too. Writes always need one.
+    #[arg(long, env = "READS_REQUIRE_KEY", default_value_t = false, action = clap::ArgAction::Set)]
+    pub reads_require_key: bool,
+
+    /// Writes each key may make per minute; more get 429 with `Retry-After`.
+    #[arg(long, env = "WRITE_RATE_LIMIT_PER_MINUTE", default_value_t = 120)]
+    pub write_rate_limit_per_minute: u32,
+
+    /// Largest JSON request body, in bytes; larger gets 413.
+    #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 1_048_576)]
+    pub max_body_bytes: usize,
+
+    /// Largest bulk import body, in bytes; larger gets 413.
+    #[arg(long, env = "MAX_IMPORT_BYTES", default_value_t = 268_435_456)]
+    pub max_import_bytes: usize,
 }
 
 impl Config {
@@ -58,6 +74,10 @@ impl Config {
             database_max_connections: 5,
             cache_max_age: 60,
             cors_allowed_origins: Vec::new(),
+            reads_require_key: false,
+            write_rate_limit_per_minute: 120,
+            max_body_bytes: 1_048_576,
+            max_import_bytes: 268_435_456,
         }
     }
 }

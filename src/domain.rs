@@ -7,6 +7,7 @@
 pub mod catalogue;
 pub mod evidence;
 pub mod facts;
+pub mod input;
 pub mod series;
 
 pub use catalogue::{

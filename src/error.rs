@@ -40,6 +40,47 @@ pub enum Error {
     #[error("{0}")]
     InvalidQuery(String),
 
+    /// No usable credentials (401). `invalid_token` when a key was given
+    /// but is malformed, unknown or revoked.
+    #[error("{detail}")]
+    Unauthorized { detail: String, invalid_token: bool },
+
+    /// The key's role may not do this (403).
+    #[error("{0}")]
+    Forbidden(String),
+
+    /// The request body breaks one or more rules, all listed (422).
+    #[error("the request has {} problem(s); see `errors`", .0.len())]
+    Validation(Vec<FieldError>),
+
+    /// The write conflicts with what is stored (409), e.g. a duplicate.
+    #[error("{0}")]
+    Conflict(String),
+
+    /// A replace or delete without `If-Match` (428).
+    #[error("{0}")]
+    PreconditionRequired(String),
+
+    /// `If-Match` names a revision that is no longer current (412).
+    #[error("{0}")]
+    PreconditionFailed(String),
+
+    /// The body is larger than the configured limit (413).
+    #[error("{0}")]
+    PayloadTooLarge(String),
+
+    /// The body's media type is not one this endpoint reads (415).
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+
+    /// The body cannot be parsed (400); the message says where.
+    #[error("{0}")]
+    MalformedBody(String),
+
+    /// Too many writes with this key (429); retry after that many seconds.
+    #[error("too many writes with this key; retry after {retry_after} s")]
+    TooManyRequests { retry_after: u64 },
+
     /// The client accepts no representation this endpoint can send (406).
     #[error("{0}")]
     NotAcceptable(String),
@@ -55,11 +96,20 @@ pub enum Error {
 
     /// A database failure: logged, never shown to the client (500).
     #[error("database error")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
 
     /// Anything else unexpected: logged, never shown to the client (500).
     #[error("internal error")]
     Internal(#[from] anyhow::Error),
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
 }
 
 impl Error {
@@ -89,7 +139,18 @@ impl Error {
             Self::NotFound { .. } | Self::NoRoute { .. } | Self::UnknownCode { .. } => {
                 StatusCode::NOT_FOUND
             }
-            Self::InvalidParameter { .. } | Self::InvalidQuery(_) => StatusCode::BAD_REQUEST,
+            Self::InvalidParameter { .. } | Self::InvalidQuery(_) | Self::MalformedBody(_) => {
+                StatusCode::BAD_REQUEST
+            }
+            Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
+            Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
             Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -99,7 +160,7 @@ impl Error {
 }
 
 /// One problem with one input, listed in a problem's `errors`.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FieldError {
     pub field: String,
     pub message: String,
@@ -158,13 +219,65 @@ impl IntoResponse for Error {
             }
             _ => Problem::new(status, self.to_string()),
         };
-        if let Self::InvalidParameter { name, message } | Self::UnknownCode { name, message } = self
-        {
-            problem.errors.push(FieldError {
-                field: name,
-                message,
-            });
+        let mut extra_headers = Vec::new();
+        match self {
+            Self::InvalidParameter { name, message } | Self::UnknownCode { name, message } => {
+                problem.errors.push(FieldError {
+                    field: name,
+                    message,
+                });
+            }
+            Self::Validation(errors) => problem.errors = errors,
+            Self::Unauthorized { invalid_token, .. } => {
+                let challenge = if invalid_token {
+                    r#"Bearer realm="district-indicators", error="invalid_token""#
+                } else {
+                    r#"Bearer realm="district-indicators""#
+                };
+                extra_headers.push((
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static(challenge),
+                ));
+            }
+            Self::TooManyRequests { retry_after } => {
+                extra_headers.push((header::RETRY_AFTER, HeaderValue::from(retry_after)));
+            }
+            _ => {}
         }
-        problem.into_response()
+        let mut response = problem.into_response();
+        for (name, value) in extra_headers {
+            response.headers_mut().insert(name, value);
+        }
+        response
+    }
+}
+
+/// Constraint violations become the client's problem, named by what they
+/// protect (Launchbadge's `on_constraint`); anything else stays a logged 500.
+impl From<sqlx::Error> for Error {
+    fn from(error: sqlx::Error) -> Self {
+        let Some(database) = error.as_database_error() else {
+            return Error::Database(error);
+        };
+        let constraint = database.constraint().unwrap_or_default();
+        match constraint {
+            "observations_unique_period" => Error::Conflict(
+                "an observation of this indicator, region and period already exists; replace it instead".to_owned(),
+            ),
+            "excerpt_in_source" => Error::Validation(vec![FieldError::new(
+                "excerpt",
+                "is not a verbatim part of the source's text",
+            )]),
+            "observations_reported_unit" | "observations_reported_value" | "observations_reported_text" => {
+                Error::Validation(vec![FieldError::new("reported", database.message().to_owned())])
+            }
+            name if name.ends_with("_pkey") || name.ends_with("_key") => {
+                Error::Conflict("a resource with this code already exists (perhaps deleted; codes are never reused)".to_owned())
+            }
+            name if name.ends_with("_fkey") => Error::Conflict(format!(
+                "the write would break a reference between resources ({name}); check the codes it names"
+            )),
+            _ => Error::Database(error),
+        }
     }
 }

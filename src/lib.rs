@@ -5,6 +5,7 @@
 //! binary (`main.rs`) and the tests drive exactly the same router.
 
 pub mod api;
+pub mod auth;
 pub mod config;
 pub mod domain;
 pub mod error;
@@ -24,13 +25,19 @@ pub use error::{Error, Result};
 pub struct AppState {
     pub db: PgPool,
     pub config: Arc<Config>,
+    /// Writes per key per minute.
+    pub write_limiter: Arc<api::auth::WriteLimiter>,
 }
 
 impl AppState {
     pub fn new(db: PgPool, config: Config) -> Self {
+        let write_limiter = Arc::new(api::auth::WriteLimiter::new(
+            config.write_rate_limit_per_minute,
+        ));
         Self {
             db,
             config: Arc::new(config),
+            write_limiter,
         }
     }
 }

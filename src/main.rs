@@ -3,6 +3,7 @@
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use district_indicators::auth::{NewKey, Role};
 use district_indicators::{AppState, Config, app, store, telemetry};
 use tokio::net::TcpListener;
 
@@ -23,6 +24,26 @@ enum Command {
     Serve,
     /// Create the database if needed, apply migrations, and exit.
     Migrate,
+    /// Manage API keys (writes need one).
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum KeysCommand {
+    /// Create a key and print it, once: only its hash is stored.
+    Create {
+        /// A unique name, recorded in the audit log with every change.
+        #[arg(long)]
+        name: String,
+        /// editor: observations, recognitions, targets; admin: also the catalogue and the audit log.
+        #[arg(long, value_enum)]
+        role: Role,
+    },
+    /// List keys (never their secrets).
+    List,
+    /// Revoke the key with this name; it stops working at once.
+    Revoke { name: String },
 }
 
 #[tokio::main]
@@ -37,7 +58,43 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve => serve(AppState::new(db, cli.config)).await,
+        Command::Keys(command) => keys(&db, command).await,
     }
+}
+
+async fn keys(db: &sqlx::PgPool, command: KeysCommand) -> anyhow::Result<()> {
+    match command {
+        KeysCommand::Create { name, role } => {
+            let key = NewKey::generate();
+            store::keys::create_key(db, &name, role, &key)
+                .await
+                .with_context(|| format!("could not create key `{name}` (names are unique, 1 to 64 of A-Z a-z 0-9 _ . @ -)"))?;
+            println!("{}", key.token);
+            eprintln!(
+                "Key `{name}` ({}) created. Keep it now: it is not stored and cannot be shown again.",
+                role.as_str()
+            );
+        }
+        KeysCommand::List => {
+            for key in store::keys::list_keys(db).await? {
+                let state = key
+                    .revoked_at
+                    .map_or("live".to_owned(), |at| format!("revoked {at}"));
+                println!(
+                    "{}\t{}\t{}\tcreated {}\t{state}",
+                    key.name, key.role, key.id, key.created_at
+                );
+            }
+        }
+        KeysCommand::Revoke { name } => {
+            if store::keys::revoke_key(db, &name).await? {
+                eprintln!("Key `{name}` revoked.");
+            } else {
+                anyhow::bail!("no live key is named `{name}`");
+            }
+        }
+    }
+    Ok(())
 }
 
 async fn serve(state: AppState) -> anyhow::Result<()> {

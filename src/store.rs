@@ -1,7 +1,10 @@
 //! The store: every SQL query, one module per resource, each an instrumented
 //! async function returning domain types. Handlers never write SQL.
 
+pub mod audit;
+pub mod catalogue;
 pub mod indicators;
+pub mod keys;
 pub mod observations;
 pub mod recognitions;
 pub mod regions;
@@ -82,6 +85,8 @@ pub struct FactFilter {
     /// With `region`: the regions below it too.
     pub descendants: bool,
     pub topic: Option<String>,
+    /// Only the one with this id.
+    pub id: Option<i64>,
 }
 
 /// The counter every write bumps (see the data_version migration).
@@ -90,4 +95,31 @@ pub async fn data_version(db: &PgPool) -> sqlx::Result<i64> {
     sqlx::query_scalar!("select version from data_version")
         .fetch_one(db)
         .await
+}
+
+/// The revision a writer expects to change: `If-Match` with a tag, or `*`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expected {
+    Revision(i32),
+    Any,
+}
+
+impl Expected {
+    fn allows(self, current: i32) -> bool {
+        match self {
+            Expected::Revision(expected) => expected == current,
+            Expected::Any => true,
+        }
+    }
+}
+
+/// What a conditional replace or delete found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// Done; the resource is now at this revision (a delete: was).
+    Done { revision: i32 },
+    /// Nothing current has that key.
+    Missing,
+    /// The current revision is another one.
+    Stale { current: i32 },
 }

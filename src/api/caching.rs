@@ -57,6 +57,24 @@ pub async fn conditional_get(
     if response.status() != StatusCode::OK {
         return response;
     }
+    // A resource that versions itself (an observation, say) sets its own
+    // ETag, so that If-Match on a later write can name its revision.
+    if let Some(own) = response
+        .headers()
+        .get(header::ETAG)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned)
+    {
+        if !if_none_match.is_empty()
+            && matching_tag(&if_none_match, own.trim_matches('"')).is_some()
+        {
+            let mut not_modified = StatusCode::NOT_MODIFIED.into_response();
+            decorate(not_modified.headers_mut(), &own, cache.max_age);
+            return not_modified;
+        }
+        decorate(response.headers_mut(), &own, cache.max_age);
+        return response;
+    }
     let coding = response
         .headers()
         .get(header::CONTENT_ENCODING)

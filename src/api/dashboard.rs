@@ -77,6 +77,7 @@ async fn get_dashboard(
         region: Some(code),
         descendants: true,
         topic: None,
+        id: None,
     };
     let (mut recognitions, _) =
         store::recognitions::list_recognitions(db, &subtree, Page::ALL).await?;

@@ -83,6 +83,7 @@ pub async fn fact_filter(
         region: region.map(|code| code.0),
         descendants: descendants.is_some_and(|flag| flag.0),
         topic: topic.map(|code| code.0),
+        id: None,
     })
 }
 

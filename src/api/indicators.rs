@@ -7,17 +7,23 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::auth::Admin;
+use super::body::{self, ApiJson, ChangeReason, IfMatch};
+use crate::domain::input::IndicatorInput;
+use crate::store::audit::Change;
+use axum::response::IntoResponse;
+
 use super::output::{ObjectParams, Output, OutputParams};
 use super::params::{self, Code, PageParams, SearchText};
 use super::{ApiQuery, ListResponse, filters};
 use crate::domain::Indicator;
 use crate::store::indicators::{self, IndicatorFilter};
-use crate::{AppState, Error, Result};
+use crate::{AppState, Error, Result, store};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list_indicators))
-        .routes(routes!(get_indicator))
+        .routes(routes!(list_indicators, create_indicator))
+        .routes(routes!(get_indicator, replace_indicator, delete_indicator))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -82,8 +88,9 @@ async fn get_indicator(
     output.json_only()?;
     let indicator = indicators::find_indicator(&state.db, &code)
         .await?
-        .ok_or_else(|| Error::not_found("indicator", code))?;
-    output.object(&indicator)
+        .ok_or_else(|| Error::not_found("indicator", &code))?;
+    let etag = indicator_etag(&state, &code).await?;
+    body::with_etag(output.object(&indicator)?, &etag)
 }
 
 impl super::output::Tabular for Indicator {
@@ -100,4 +107,125 @@ impl super::output::Tabular for Indicator {
         "description_en",
     ];
     const CSV_NAME: &'static str = "indicators";
+}
+
+/// Stores a new indicator (admin).
+#[utoipa::path(
+    post,
+    path = "/indicators",
+    tag = "catalogue",
+    request_body = IndicatorInput,
+    params(("X-Change-Reason" = Option<String>, Header, description = "Why, for the audit log")),
+    security(("bearer" = [])),
+    responses((status = 201, description = "Created"))
+)]
+#[tracing::instrument(skip(state, admin, reason, input), fields(key = %admin.0.name))]
+async fn create_indicator(
+    State(state): State<AppState>,
+    admin: Admin,
+    ChangeReason(reason): ChangeReason,
+    ApiJson(input): ApiJson<IndicatorInput>,
+) -> Result<axum::response::Response> {
+    let catalogue = store::catalogue::load_view(&state.db).await?;
+    let valid = input.validate(&catalogue).map_err(Error::Validation)?;
+    let change = Change {
+        key_name: admin.0.name,
+        reason,
+    };
+    let mut tx = state.db.begin().await?;
+    store::catalogue::insert_indicator(&mut tx, &valid, &change).await?;
+    tx.commit().await?;
+    let location = format!("/api/v1/indicators/{}", valid.code);
+    let mut response = (
+        axum::http::StatusCode::CREATED,
+        axum::Json(serde_json::json!({ "code": valid.code, "revision": 1 })),
+    )
+        .into_response();
+    response.headers_mut().insert(
+        axum::http::header::LOCATION,
+        axum::http::HeaderValue::from_str(&location).map_err(|e| Error::Internal(e.into()))?,
+    );
+    body::with_etag(response, &body::resource_etag("indicator", &valid.code, 1))
+}
+
+/// Replaces a indicator in place (admin); needs `If-Match`.
+#[utoipa::path(
+    put,
+    path = "/indicators/{code}",
+    tag = "catalogue",
+    request_body = IndicatorInput,
+    params(
+        ("code" = String, Path, description = "Code", example = "gdp"),
+        ("If-Match" = String, Header, description = "The ETag from the last GET, or `*`"),
+        ("X-Change-Reason" = Option<String>, Header, description = "Why, for the audit log")
+    ),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Replaced"))
+)]
+#[tracing::instrument(skip(state, admin, reason, input), fields(key = %admin.0.name))]
+async fn replace_indicator(
+    State(state): State<AppState>,
+    admin: Admin,
+    Path(code): Path<String>,
+    IfMatch(expected): IfMatch,
+    ChangeReason(reason): ChangeReason,
+    ApiJson(input): ApiJson<IndicatorInput>,
+) -> Result<axum::response::Response> {
+    let code = params::path_code("indicator", code)?;
+    body::same_key("code", &input.code, &code)?;
+    let catalogue = store::catalogue::load_view(&state.db).await?;
+    let valid = input.validate(&catalogue).map_err(Error::Validation)?;
+    let change = Change {
+        key_name: admin.0.name,
+        reason,
+    };
+    let mut tx = state.db.begin().await?;
+    let outcome =
+        store::catalogue::replace_indicator(&mut tx, &code, expected, &valid, &change).await?;
+    let revision = body::check_catalogue_write(outcome, "indicator", &code)?;
+    tx.commit().await?;
+    let response =
+        axum::Json(serde_json::json!({ "code": code, "revision": revision })).into_response();
+    body::with_etag(response, &body::resource_etag("indicator", &code, revision))
+}
+
+/// Deletes a indicator (admin): a tombstone, refused while live records depend on it; needs `If-Match`.
+#[utoipa::path(
+    delete,
+    path = "/indicators/{code}",
+    tag = "catalogue",
+    params(
+        ("code" = String, Path, description = "Code", example = "gdp"),
+        ("If-Match" = String, Header, description = "The ETag from the last GET, or `*`"),
+        ("X-Change-Reason" = Option<String>, Header, description = "Why, for the audit log")
+    ),
+    security(("bearer" = [])),
+    responses((status = 204, description = "Deleted"))
+)]
+#[tracing::instrument(skip(state, admin, reason), fields(key = %admin.0.name))]
+async fn delete_indicator(
+    State(state): State<AppState>,
+    admin: Admin,
+    Path(code): Path<String>,
+    IfMatch(expected): IfMatch,
+    ChangeReason(reason): ChangeReason,
+) -> Result<axum::http::StatusCode> {
+    let code = params::path_code("indicator", code)?;
+    let change = Change {
+        key_name: admin.0.name,
+        reason,
+    };
+    let mut tx = state.db.begin().await?;
+    let outcome = store::catalogue::delete_indicator(&mut tx, &code, expected, &change).await?;
+    body::check_catalogue_write(outcome, "indicator", &code)?;
+    tx.commit().await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+/// A live indicator's resource `ETag`, for `If-Match` on a later write.
+async fn indicator_etag(state: &AppState, key: &str) -> Result<String> {
+    let revision = store::catalogue::revision(&state.db, "indicator", key)
+        .await?
+        .ok_or_else(|| Error::not_found("indicator", key))?;
+    Ok(body::resource_etag("indicator", key, revision))
 }

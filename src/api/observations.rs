@@ -1,21 +1,35 @@
 //! `/observations`: the figures, filtered.
 
-use axum::extract::{OriginalUri, State};
-use axum::response::Response;
+use axum::Json;
+use axum::extract::{OriginalUri, Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::output::{Output, OutputParams, Tabular};
-use super::params::{Code, CodeList, Count, Flag, IsoDate, PageParams};
+use super::auth::Editor;
+use super::body::{self, ApiJson, ChangeReason, IfMatch};
+use super::output::{ObjectParams, Output, OutputParams, Tabular};
+use super::params::{Code, CodeList, Count, Flag, IsoDate, PageParams, Timestamp};
 use super::{ApiQuery, ListResponse, filters};
 use crate::domain::Observation;
+use crate::domain::input::ObservationInput;
+use crate::store::audit::{AuditEntry, AuditFilter, Change};
 use crate::store::observations::{self, ObservationFilter};
-use crate::{AppState, Result};
+use crate::store::{self, Page};
+use crate::{AppState, Error, Result};
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_observations))
+    OpenApiRouter::new()
+        .routes(routes!(list_observations, create_observation))
+        .routes(routes!(
+            get_observation,
+            replace_observation,
+            delete_observation
+        ))
+        .routes(routes!(list_revisions))
 }
 
 impl Tabular for Observation {
@@ -38,6 +52,7 @@ impl Tabular for Observation {
         "comparison_basis",
         "reported.value",
         "reported.unit",
+        "reported.unit_code",
         "reported.text",
         "derived",
         "formula",
@@ -76,6 +91,10 @@ struct ObservationParams {
     /// dimension of every matching figure, e.g. `cny_100m` for money.
     #[param(inline)]
     unit: Option<Code>,
+    /// Answer as the API would have at this moment (a vintage): the
+    /// versions then current, deleted ones included.
+    #[param(inline)]
+    as_of: Option<Timestamp>,
 }
 
 /// List figures in report order: topic, indicator, region, period.
@@ -109,6 +128,8 @@ async fn list_observations(
         from,
         to,
         latest: params.latest.map(|count| count.0),
+        as_of: params.as_of.map(|moment| moment.0),
+        id: None,
     };
     let unit = match params.unit {
         Some(Code(code)) => Some(filters::output_unit(&state.db, &code, &filter).await?),
@@ -128,4 +149,221 @@ async fn list_observations(
             }
         })
         .await
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct AsOfParams {
+    /// The version current at this moment (a vintage), even if since
+    /// replaced or deleted.
+    #[param(inline)]
+    as_of: Option<Timestamp>,
+}
+
+/// One observation; its `ETag` names its revision, for `If-Match`.
+#[utoipa::path(
+    get,
+    path = "/observations/{id}",
+    tag = "observations",
+    params(("id" = i64, Path, description = "Observation id", example = 1), AsOfParams, ObjectParams),
+    responses((status = 200, description = "The observation", body = Observation))
+)]
+#[tracing::instrument(skip(state, output))]
+async fn get_observation(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    ApiQuery(params): ApiQuery<AsOfParams>,
+    output: Output,
+) -> Result<Response> {
+    output.json_only()?;
+    let id = body::parse_id("observation", &id)?;
+    let observation = find(&state, id, params.as_of.map(|moment| moment.0)).await?;
+    let etag = body::resource_etag("observation", &id.to_string(), observation.revision);
+    body::with_etag(output.object(&observation)?, &etag)
+}
+
+async fn find(
+    state: &AppState,
+    id: i64,
+    as_of: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<Observation> {
+    let filter = ObservationFilter {
+        id: Some(id),
+        as_of,
+        ..ObservationFilter::default()
+    };
+    let (mut found, _) = observations::list_observations(
+        &state.db,
+        &filter,
+        Page {
+            limit: 1,
+            offset: 0,
+        },
+    )
+    .await?;
+    found
+        .pop()
+        .ok_or_else(|| Error::not_found("observation", id.to_string()))
+}
+
+/// Stores a new observation (editor). Every rule is checked at once; the
+/// answer is the observation as stored, with its `ETag` and `Location`.
+#[utoipa::path(
+    post,
+    path = "/observations",
+    tag = "observations",
+    request_body = ObservationInput,
+    params(("X-Change-Reason" = Option<String>, Header, description = "Why, for the audit log (percent-encode non-ASCII)")),
+    security(("bearer" = [])),
+    responses((status = 201, description = "Created", body = Observation))
+)]
+#[tracing::instrument(skip(state, editor, reason, input), fields(key = %editor.0.name))]
+async fn create_observation(
+    State(state): State<AppState>,
+    editor: Editor,
+    ChangeReason(reason): ChangeReason,
+    ApiJson(input): ApiJson<ObservationInput>,
+) -> Result<Response> {
+    let catalogue = store::catalogue::load_view(&state.db).await?;
+    let valid = input.validate(&catalogue).map_err(Error::Validation)?;
+    let change = Change {
+        key_name: editor.0.name,
+        reason,
+    };
+    let mut tx = state.db.begin().await?;
+    let id = observations::insert_observation(&mut tx, &valid, &change).await?;
+    tx.commit().await?;
+    let observation = find(&state, id, None).await?;
+    let etag = body::resource_etag("observation", &id.to_string(), observation.revision);
+    let mut response = (StatusCode::CREATED, Json(&observation)).into_response();
+    let location = format!("/api/v1/observations/{id}");
+    response.headers_mut().insert(
+        header::LOCATION,
+        HeaderValue::from_str(&location).map_err(|error| Error::Internal(error.into()))?,
+    );
+    body::with_etag(response, &etag)
+}
+
+/// Replaces an observation (editor) with its next revision; the previous
+/// one stays readable with `as_of` and in `/revisions`. Needs `If-Match`.
+#[utoipa::path(
+    put,
+    path = "/observations/{id}",
+    tag = "observations",
+    request_body = ObservationInput,
+    params(
+        ("id" = i64, Path, description = "Observation id", example = 1),
+        ("If-Match" = String, Header, description = "The ETag from the last GET, or `*`"),
+        ("X-Change-Reason" = Option<String>, Header, description = "Why, for the audit log")
+    ),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Replaced", body = Observation))
+)]
+#[tracing::instrument(skip(state, editor, reason, input), fields(key = %editor.0.name))]
+async fn replace_observation(
+    State(state): State<AppState>,
+    editor: Editor,
+    Path(id): Path<String>,
+    IfMatch(expected): IfMatch,
+    ChangeReason(reason): ChangeReason,
+    ApiJson(input): ApiJson<ObservationInput>,
+) -> Result<Response> {
+    let id = body::parse_id("observation", &id)?;
+    let catalogue = store::catalogue::load_view(&state.db).await?;
+    let valid = input.validate(&catalogue).map_err(Error::Validation)?;
+    let change = Change {
+        key_name: editor.0.name,
+        reason,
+    };
+    let mut tx = state.db.begin().await?;
+    let outcome = observations::replace_observation(&mut tx, id, expected, &valid, &change).await?;
+    let revision = body::check_written(outcome, "observation", &id.to_string())?;
+    tx.commit().await?;
+    let observation = find(&state, id, None).await?;
+    let etag = body::resource_etag("observation", &id.to_string(), revision);
+    body::with_etag(Json(&observation).into_response(), &etag)
+}
+
+/// Deletes an observation (editor): its last version stays readable with
+/// `as_of`, and the deletion is in `/revisions`. Needs `If-Match`.
+#[utoipa::path(
+    delete,
+    path = "/observations/{id}",
+    tag = "observations",
+    params(
+        ("id" = i64, Path, description = "Observation id", example = 1),
+        ("If-Match" = String, Header, description = "The ETag from the last GET, or `*`"),
+        ("X-Change-Reason" = Option<String>, Header, description = "Why, for the audit log")
+    ),
+    security(("bearer" = [])),
+    responses((status = 204, description = "Deleted"))
+)]
+#[tracing::instrument(skip(state, editor, reason), fields(key = %editor.0.name))]
+async fn delete_observation(
+    State(state): State<AppState>,
+    editor: Editor,
+    Path(id): Path<String>,
+    IfMatch(expected): IfMatch,
+    ChangeReason(reason): ChangeReason,
+) -> Result<StatusCode> {
+    let id = body::parse_id("observation", &id)?;
+    let change = Change {
+        key_name: editor.0.name,
+        reason,
+    };
+    let mut tx = state.db.begin().await?;
+    let outcome = observations::delete_observation(&mut tx, id, expected, &change).await?;
+    body::check_written(outcome, "observation", &id.to_string())?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Every change to an observation, oldest first: who, when, before, after, why.
+#[utoipa::path(
+    get,
+    path = "/observations/{id}/revisions",
+    tag = "observations",
+    params(("id" = i64, Path, description = "Observation id", example = 1), PageParams, OutputParams),
+    responses((status = 200, description = "The history", content((ListResponse<AuditEntry> = "application/json"), (String = "text/csv"))))
+)]
+#[tracing::instrument(skip(state, output))]
+async fn list_revisions(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    ApiQuery(page): ApiQuery<PageParams>,
+    output: Output,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Response> {
+    let id = body::parse_id("observation", &id)?;
+    if !observations::observation_ever_existed(&state.db, id).await? {
+        return Err(Error::not_found("observation", id.to_string()));
+    }
+    let filter = AuditFilter {
+        resource: Some("observation".to_owned()),
+        resource_key: Some(id.to_string()),
+        ..AuditFilter::default()
+    };
+    let db = state.db;
+    output
+        .list(&uri, page, move |page| {
+            let (db, filter) = (db.clone(), filter.clone());
+            async move { Ok(store::audit::list_entries(&db, &filter, page).await?) }
+        })
+        .await
+}
+
+impl Tabular for AuditEntry {
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "at",
+        "key_name",
+        "action",
+        "resource",
+        "resource_key",
+        "revision",
+        "before",
+        "after",
+        "reason",
+    ];
+    const CSV_NAME: &'static str = "revisions";
 }

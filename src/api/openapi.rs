@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use utoipa::OpenApi;
 use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::schema::{ArrayItems, ObjectBuilder, Type};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{self, Content, Ref, RefOr, ResponseBuilder, Schema};
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
@@ -37,6 +38,7 @@ pub const DOCS_PATH: &str = "/docs";
         (name = "observations", description = "The figures, as series and side by side"),
         (name = "facts", description = "Honours and dated commitments"),
         (name = "sources", description = "The publications quoted, with their full text"),
+        (name = "stewardship", description = "The audit log and bulk imports (API key needed)"),
         (name = "health", description = "Liveness and readiness probes")
     ),
     components(schemas(Problem, FieldError))
@@ -72,8 +74,102 @@ pub fn finish(mut doc: openapi::OpenApi) -> openapi::OpenApi {
                 document_field_names(operation, names);
             }
         }
+        for (operation, conditional) in [
+            (&mut item.post, false),
+            (&mut item.put, true),
+            (&mut item.delete, true),
+        ] {
+            if let Some(operation) = operation {
+                add_write_problems(operation, conditional);
+            }
+        }
+        for operation in [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.delete,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if operation.security.is_some() {
+                add_problems(
+                    operation,
+                    &[
+                        (
+                            "401",
+                            "No API key, or one that is malformed, unknown or revoked (see `WWW-Authenticate`)",
+                        ),
+                        ("403", "The key's role may not do this"),
+                        ("429", "Too many writes with this key; see `Retry-After`"),
+                    ],
+                );
+            }
+        }
     }
+    let components = doc.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        "bearer",
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .bearer_format("di_<id>_<secret>")
+                .build(),
+        ),
+    );
     doc
+}
+
+/// The problems a write can answer with.
+fn add_write_problems(operation: &mut Operation, conditional: bool) {
+    let mut problems = vec![
+        (
+            "400",
+            "Malformed JSON (the detail gives line and column) or a malformed parameter",
+        ),
+        (
+            "409",
+            "Conflicts with what is stored, e.g. a duplicate or a code in use",
+        ),
+        ("413", "The body is larger than MAX_BODY_BYTES"),
+        ("415", "The body is not `application/json`"),
+        (
+            "422",
+            "The body breaks one or more rules; `errors` lists every one",
+        ),
+        ("500", "An unexpected failure; logged, no details exposed"),
+        ("503", "The database is unreachable"),
+    ];
+    if conditional {
+        problems.extend([
+            ("404", "Nothing current has that id or code"),
+            (
+                "412",
+                "`If-Match` is not the current revision: someone else changed it",
+            ),
+            ("428", "`If-Match` is missing"),
+        ]);
+    }
+    add_problems(operation, &problems);
+}
+
+fn add_problems(operation: &mut Operation, problems: &[(&str, &str)]) {
+    for (status, description) in problems {
+        operation
+            .responses
+            .responses
+            .entry((*status).to_owned())
+            .or_insert_with(|| {
+                ResponseBuilder::new()
+                    .description(*description)
+                    .content(
+                        PROBLEM_JSON,
+                        Content::new(Some(Ref::from_schema_name("Problem"))),
+                    )
+                    .build()
+                    .into()
+            });
+    }
 }
 
 /// The inline item schema of a `ListResponse_*` envelope.
@@ -258,22 +354,7 @@ fn add_problem_responses(operation: &mut Operation) {
         ("500", "An unexpected failure; logged, no details exposed"),
         ("503", "The database is unreachable"),
     ];
-    for (status, description) in problems {
-        operation
-            .responses
-            .responses
-            .entry(status.to_owned())
-            .or_insert_with(|| {
-                ResponseBuilder::new()
-                    .description(description)
-                    .content(
-                        PROBLEM_JSON,
-                        Content::new(Some(Ref::from_schema_name("Problem"))),
-                    )
-                    .build()
-                    .into()
-            });
-    }
+    add_problems(operation, &problems);
     operation
         .responses
         .responses

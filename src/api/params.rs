@@ -285,3 +285,31 @@ pub fn path_code(resource: &'static str, raw: String) -> crate::Result<String> {
         ))
     }
 }
+
+/// A moment, written RFC 3339 (`2024-05-01T00:00:00Z`).
+#[derive(Debug, Clone, Copy)]
+pub struct Timestamp(pub chrono::DateTime<chrono::Utc>);
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        parse_raw(
+            deserializer,
+            "a moment written RFC 3339, such as 2024-05-01T00:00:00Z",
+            |raw| {
+                let moment = chrono::DateTime::parse_from_rfc3339(raw).ok()?;
+                let year = moment.year();
+                (1..=9999)
+                    .contains(&year)
+                    .then(|| Timestamp(moment.with_timezone(&chrono::Utc)))
+            },
+        )
+    }
+}
+
+param_schema!(
+    Timestamp,
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
+        .examples([serde_json::json!("2026-01-01T00:00:00Z")])
+);

@@ -1,19 +1,32 @@
 //! `/recognitions`: honours, designations and firsts.
 
-use axum::extract::{OriginalUri, State};
-use axum::response::Response;
+use axum::Json;
+use axum::extract::{OriginalUri, Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::auth::Editor;
+use super::body::{self, ApiJson, ChangeReason, IfMatch};
 use super::filters::{self, FactParams};
-use super::output::{Output, OutputParams, Tabular};
+use super::output::{ObjectParams, Output, OutputParams, Tabular};
 use super::params::PageParams;
 use super::{ApiQuery, ListResponse};
 use crate::domain::Recognition;
-use crate::{AppState, Result, store};
+use crate::domain::input::RecognitionInput;
+use crate::store::audit::Change;
+use crate::store::{FactFilter, Page};
+use crate::{AppState, Error, Result, store};
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_recognitions))
+    OpenApiRouter::new()
+        .routes(routes!(list_recognitions, create_recognition))
+        .routes(routes!(
+            get_recognition,
+            replace_recognition,
+            delete_recognition
+        ))
 }
 
 impl Tabular for Recognition {
@@ -63,4 +76,167 @@ async fn list_recognitions(
             async move { Ok(store::recognitions::list_recognitions(&db, &filter, page).await?) }
         })
         .await
+}
+
+async fn find(state: &AppState, id: i64) -> Result<Recognition> {
+    let filter = FactFilter {
+        id: Some(id),
+        ..FactFilter::default()
+    };
+    let (mut found, _) = store::recognitions::list_recognitions(
+        &state.db,
+        &filter,
+        Page {
+            limit: 1,
+            offset: 0,
+        },
+    )
+    .await?;
+    found
+        .pop()
+        .ok_or_else(|| Error::not_found("recognition", id.to_string()))
+}
+
+fn respond(status: StatusCode, item: &Recognition) -> Result<Response> {
+    let etag = body::resource_etag("recognition", &item.id.to_string(), item.revision);
+    let mut response = (status, Json(item)).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::ETAG,
+        HeaderValue::from_str(&etag).map_err(|e| Error::Internal(e.into()))?,
+    );
+    if status == StatusCode::CREATED {
+        let location = format!("/api/v1/recognitions/{}", item.id);
+        headers.insert(
+            header::LOCATION,
+            HeaderValue::from_str(&location).map_err(|e| Error::Internal(e.into()))?,
+        );
+    }
+    Ok(response)
+}
+
+/// One recognition; its `ETag` names its revision, for `If-Match`.
+#[utoipa::path(
+    get,
+    path = "/recognitions/{id}",
+    tag = "facts",
+    params(("id" = i64, Path, description = "Id", example = 1), ObjectParams),
+    responses((status = 200, description = "The recognition", body = Recognition))
+)]
+#[tracing::instrument(skip(state, output))]
+async fn get_recognition(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    output: Output,
+) -> Result<Response> {
+    output.json_only()?;
+    let id = body::parse_id("recognition", &id)?;
+    let item = find(&state, id).await?;
+    let mut response = output.object(&item)?;
+    let etag = body::resource_etag("recognition", &id.to_string(), item.revision);
+    response.headers_mut().insert(
+        header::ETAG,
+        HeaderValue::from_str(&etag).map_err(|e| Error::Internal(e.into()))?,
+    );
+    Ok(response)
+}
+
+/// Stores a new recognition (editor).
+#[utoipa::path(
+    post,
+    path = "/recognitions",
+    tag = "facts",
+    request_body = RecognitionInput,
+    params(("X-Change-Reason" = Option<String>, Header, description = "Why, for the audit log")),
+    security(("bearer" = [])),
+    responses((status = 201, description = "Created", body = Recognition))
+)]
+#[tracing::instrument(skip(state, editor, reason, input), fields(key = %editor.0.name))]
+async fn create_recognition(
+    State(state): State<AppState>,
+    editor: Editor,
+    ChangeReason(reason): ChangeReason,
+    ApiJson(input): ApiJson<RecognitionInput>,
+) -> Result<Response> {
+    let catalogue = store::catalogue::load_view(&state.db).await?;
+    let valid = input.validate(&catalogue).map_err(Error::Validation)?;
+    let change = Change {
+        key_name: editor.0.name,
+        reason,
+    };
+    let mut tx = state.db.begin().await?;
+    let id = store::recognitions::insert_recognition(&mut tx, &valid, &change).await?;
+    tx.commit().await?;
+    respond(StatusCode::CREATED, &find(&state, id).await?)
+}
+
+/// Replaces a recognition (editor); needs `If-Match`.
+#[utoipa::path(
+    put,
+    path = "/recognitions/{id}",
+    tag = "facts",
+    request_body = RecognitionInput,
+    params(
+        ("id" = i64, Path, description = "Id", example = 1),
+        ("If-Match" = String, Header, description = "The ETag from the last GET, or `*`"),
+        ("X-Change-Reason" = Option<String>, Header, description = "Why, for the audit log")
+    ),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Replaced", body = Recognition))
+)]
+#[tracing::instrument(skip(state, editor, reason, input), fields(key = %editor.0.name))]
+async fn replace_recognition(
+    State(state): State<AppState>,
+    editor: Editor,
+    Path(id): Path<String>,
+    IfMatch(expected): IfMatch,
+    ChangeReason(reason): ChangeReason,
+    ApiJson(input): ApiJson<RecognitionInput>,
+) -> Result<Response> {
+    let id = body::parse_id("recognition", &id)?;
+    let catalogue = store::catalogue::load_view(&state.db).await?;
+    let valid = input.validate(&catalogue).map_err(Error::Validation)?;
+    let change = Change {
+        key_name: editor.0.name,
+        reason,
+    };
+    let mut tx = state.db.begin().await?;
+    let outcome =
+        store::recognitions::replace_recognition(&mut tx, id, expected, &valid, &change).await?;
+    body::check_written(outcome, "recognition", &id.to_string())?;
+    tx.commit().await?;
+    respond(StatusCode::OK, &find(&state, id).await?)
+}
+
+/// Deletes a recognition (editor): a tombstone, kept in the audit log; needs `If-Match`.
+#[utoipa::path(
+    delete,
+    path = "/recognitions/{id}",
+    tag = "facts",
+    params(
+        ("id" = i64, Path, description = "Id", example = 1),
+        ("If-Match" = String, Header, description = "The ETag from the last GET, or `*`"),
+        ("X-Change-Reason" = Option<String>, Header, description = "Why, for the audit log")
+    ),
+    security(("bearer" = [])),
+    responses((status = 204, description = "Deleted"))
+)]
+#[tracing::instrument(skip(state, editor, reason), fields(key = %editor.0.name))]
+async fn delete_recognition(
+    State(state): State<AppState>,
+    editor: Editor,
+    Path(id): Path<String>,
+    IfMatch(expected): IfMatch,
+    ChangeReason(reason): ChangeReason,
+) -> Result<StatusCode> {
+    let id = body::parse_id("recognition", &id)?;
+    let change = Change {
+        key_name: editor.0.name,
+        reason,
+    };
+    let mut tx = state.db.begin().await?;
+    let outcome = store::recognitions::delete_recognition(&mut tx, id, expected, &change).await?;
+    body::check_written(outcome, "recognition", &id.to_string())?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
 }

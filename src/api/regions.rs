@@ -7,17 +7,23 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::auth::Admin;
+use super::body::{self, ApiJson, ChangeReason, IfMatch};
+use crate::domain::input::RegionInput;
+use crate::store::audit::Change;
+use axum::response::IntoResponse;
+
 use super::output::{ObjectParams, Output, OutputParams};
 use super::params::{self, Code, PageParams};
 use super::{ApiQuery, ListResponse, filters};
 use crate::domain::{Region, RegionDetail};
 use crate::store::regions::{self, RegionFilter};
-use crate::{AppState, Error, Result};
+use crate::{AppState, Error, Result, store};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list_regions))
-        .routes(routes!(get_region))
+        .routes(routes!(list_regions, create_region))
+        .routes(routes!(get_region, replace_region, delete_region))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -110,11 +116,15 @@ async fn get_region(
         None => None,
     };
     let children = regions::list_children(&state.db, &code).await?;
-    output.object(&RegionDetail {
-        region,
-        parent,
-        children,
-    })
+    let etag = region_etag(&state, &code).await?;
+    body::with_etag(
+        output.object(&RegionDetail {
+            region,
+            parent,
+            children,
+        })?,
+        &etag,
+    )
 }
 
 impl super::output::Tabular for Region {
@@ -128,4 +138,125 @@ impl super::output::Tabular for Region {
         "note",
     ];
     const CSV_NAME: &'static str = "regions";
+}
+
+/// Stores a new region (admin).
+#[utoipa::path(
+    post,
+    path = "/regions",
+    tag = "regions",
+    request_body = RegionInput,
+    params(("X-Change-Reason" = Option<String>, Header, description = "Why, for the audit log")),
+    security(("bearer" = [])),
+    responses((status = 201, description = "Created"))
+)]
+#[tracing::instrument(skip(state, admin, reason, input), fields(key = %admin.0.name))]
+async fn create_region(
+    State(state): State<AppState>,
+    admin: Admin,
+    ChangeReason(reason): ChangeReason,
+    ApiJson(input): ApiJson<RegionInput>,
+) -> Result<axum::response::Response> {
+    let catalogue = store::catalogue::load_view(&state.db).await?;
+    let valid = input.validate(&catalogue).map_err(Error::Validation)?;
+    let change = Change {
+        key_name: admin.0.name,
+        reason,
+    };
+    let mut tx = state.db.begin().await?;
+    store::catalogue::insert_region(&mut tx, &valid, &change).await?;
+    tx.commit().await?;
+    let location = format!("/api/v1/regions/{}", valid.code);
+    let mut response = (
+        axum::http::StatusCode::CREATED,
+        axum::Json(serde_json::json!({ "code": valid.code, "revision": 1 })),
+    )
+        .into_response();
+    response.headers_mut().insert(
+        axum::http::header::LOCATION,
+        axum::http::HeaderValue::from_str(&location).map_err(|e| Error::Internal(e.into()))?,
+    );
+    body::with_etag(response, &body::resource_etag("region", &valid.code, 1))
+}
+
+/// Replaces a region in place (admin); needs `If-Match`.
+#[utoipa::path(
+    put,
+    path = "/regions/{code}",
+    tag = "regions",
+    request_body = RegionInput,
+    params(
+        ("code" = String, Path, description = "Code", example = "371502-yanji"),
+        ("If-Match" = String, Header, description = "The ETag from the last GET, or `*`"),
+        ("X-Change-Reason" = Option<String>, Header, description = "Why, for the audit log")
+    ),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Replaced"))
+)]
+#[tracing::instrument(skip(state, admin, reason, input), fields(key = %admin.0.name))]
+async fn replace_region(
+    State(state): State<AppState>,
+    admin: Admin,
+    Path(code): Path<String>,
+    IfMatch(expected): IfMatch,
+    ChangeReason(reason): ChangeReason,
+    ApiJson(input): ApiJson<RegionInput>,
+) -> Result<axum::response::Response> {
+    let code = params::path_code("region", code)?;
+    body::same_key("code", &input.code, &code)?;
+    let catalogue = store::catalogue::load_view(&state.db).await?;
+    let valid = input.validate(&catalogue).map_err(Error::Validation)?;
+    let change = Change {
+        key_name: admin.0.name,
+        reason,
+    };
+    let mut tx = state.db.begin().await?;
+    let outcome =
+        store::catalogue::replace_region(&mut tx, &code, expected, &valid, &change).await?;
+    let revision = body::check_catalogue_write(outcome, "region", &code)?;
+    tx.commit().await?;
+    let response =
+        axum::Json(serde_json::json!({ "code": code, "revision": revision })).into_response();
+    body::with_etag(response, &body::resource_etag("region", &code, revision))
+}
+
+/// Deletes a region (admin): a tombstone, refused while live records depend on it; needs `If-Match`.
+#[utoipa::path(
+    delete,
+    path = "/regions/{code}",
+    tag = "regions",
+    params(
+        ("code" = String, Path, description = "Code", example = "371502-yanji"),
+        ("If-Match" = String, Header, description = "The ETag from the last GET, or `*`"),
+        ("X-Change-Reason" = Option<String>, Header, description = "Why, for the audit log")
+    ),
+    security(("bearer" = [])),
+    responses((status = 204, description = "Deleted"))
+)]
+#[tracing::instrument(skip(state, admin, reason), fields(key = %admin.0.name))]
+async fn delete_region(
+    State(state): State<AppState>,
+    admin: Admin,
+    Path(code): Path<String>,
+    IfMatch(expected): IfMatch,
+    ChangeReason(reason): ChangeReason,
+) -> Result<axum::http::StatusCode> {
+    let code = params::path_code("region", code)?;
+    let change = Change {
+        key_name: admin.0.name,
+        reason,
+    };
+    let mut tx = state.db.begin().await?;
+    let outcome = store::catalogue::delete_region(&mut tx, &code, expected, &change).await?;
+    body::check_catalogue_write(outcome, "region", &code)?;
+    tx.commit().await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+/// A live region's resource `ETag`, for `If-Match` on a later write.
+async fn region_etag(state: &AppState, key: &str) -> Result<String> {
+    let revision = store::catalogue::revision(&state.db, "region", key)
+        .await?
+        .ok_or_else(|| Error::not_found("region", key))?;
+    Ok(body::resource_etag("region", key, revision))
 }

@@ -5,6 +5,12 @@ use axum::response::Response;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::auth::Admin;
+use super::body::{self, ApiJson, ChangeReason, IfMatch};
+use crate::domain::input::SourceInput;
+use crate::store::audit::Change;
+use axum::response::IntoResponse;
+
 use super::output::{ObjectParams, Output, OutputParams};
 use super::params::{self, PageParams};
 use super::{ApiQuery, ListResponse};
@@ -13,8 +19,8 @@ use crate::{AppState, Error, Result, store};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list_sources))
-        .routes(routes!(get_source))
+        .routes(routes!(list_sources, create_source))
+        .routes(routes!(get_source, replace_source, delete_source))
 }
 
 /// List sources, without their text.
@@ -60,8 +66,9 @@ async fn get_source(
     output.json_only()?;
     let source = store::sources::find_source(&state.db, &id)
         .await?
-        .ok_or_else(|| Error::not_found("source", id))?;
-    output.object(&source)
+        .ok_or_else(|| Error::not_found("source", &id))?;
+    let etag = source_etag(&state, &id).await?;
+    body::with_etag(output.object(&source)?, &etag)
 }
 
 impl super::output::Tabular for SourceSummary {
@@ -83,4 +90,122 @@ impl super::output::Tabular for SourceSummary {
         "updated_at",
     ];
     const CSV_NAME: &'static str = "sources";
+}
+
+/// Stores a new source (admin).
+#[utoipa::path(
+    post,
+    path = "/sources",
+    tag = "sources",
+    request_body = SourceInput,
+    params(("X-Change-Reason" = Option<String>, Header, description = "Why, for the audit log")),
+    security(("bearer" = [])),
+    responses((status = 201, description = "Created"))
+)]
+#[tracing::instrument(skip(state, admin, reason, input), fields(key = %admin.0.name))]
+async fn create_source(
+    State(state): State<AppState>,
+    admin: Admin,
+    ChangeReason(reason): ChangeReason,
+    ApiJson(input): ApiJson<SourceInput>,
+) -> Result<axum::response::Response> {
+    let valid = input.validate().map_err(Error::Validation)?;
+    let change = Change {
+        key_name: admin.0.name,
+        reason,
+    };
+    let mut tx = state.db.begin().await?;
+    store::catalogue::insert_source(&mut tx, &valid, &change).await?;
+    tx.commit().await?;
+    let location = format!("/api/v1/sources/{}", valid.id);
+    let mut response = (
+        axum::http::StatusCode::CREATED,
+        axum::Json(serde_json::json!({ "id": valid.id, "revision": 1 })),
+    )
+        .into_response();
+    response.headers_mut().insert(
+        axum::http::header::LOCATION,
+        axum::http::HeaderValue::from_str(&location).map_err(|e| Error::Internal(e.into()))?,
+    );
+    body::with_etag(response, &body::resource_etag("source", &valid.id, 1))
+}
+
+/// Replaces a source in place (admin); needs `If-Match`.
+#[utoipa::path(
+    put,
+    path = "/sources/{id}",
+    tag = "sources",
+    request_body = SourceInput,
+    params(
+        ("id" = String, Path, description = "Code", example = "dongchangfu-2025"),
+        ("If-Match" = String, Header, description = "The ETag from the last GET, or `*`"),
+        ("X-Change-Reason" = Option<String>, Header, description = "Why, for the audit log")
+    ),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Replaced"))
+)]
+#[tracing::instrument(skip(state, admin, reason, input), fields(key = %admin.0.name))]
+async fn replace_source(
+    State(state): State<AppState>,
+    admin: Admin,
+    Path(id): Path<String>,
+    IfMatch(expected): IfMatch,
+    ChangeReason(reason): ChangeReason,
+    ApiJson(input): ApiJson<SourceInput>,
+) -> Result<axum::response::Response> {
+    let id = params::path_code("source", id)?;
+    body::same_key("id", &input.id, &id)?;
+    let valid = input.validate().map_err(Error::Validation)?;
+    let change = Change {
+        key_name: admin.0.name,
+        reason,
+    };
+    let mut tx = state.db.begin().await?;
+    let outcome = store::catalogue::replace_source(&mut tx, &id, expected, &valid, &change).await?;
+    let revision = body::check_catalogue_write(outcome, "source", &id)?;
+    tx.commit().await?;
+    let response =
+        axum::Json(serde_json::json!({ "id": id, "revision": revision })).into_response();
+    body::with_etag(response, &body::resource_etag("source", &id, revision))
+}
+
+/// Deletes a source (admin): a tombstone, refused while live records depend on it; needs `If-Match`.
+#[utoipa::path(
+    delete,
+    path = "/sources/{id}",
+    tag = "sources",
+    params(
+        ("id" = String, Path, description = "Code", example = "dongchangfu-2025"),
+        ("If-Match" = String, Header, description = "The ETag from the last GET, or `*`"),
+        ("X-Change-Reason" = Option<String>, Header, description = "Why, for the audit log")
+    ),
+    security(("bearer" = [])),
+    responses((status = 204, description = "Deleted"))
+)]
+#[tracing::instrument(skip(state, admin, reason), fields(key = %admin.0.name))]
+async fn delete_source(
+    State(state): State<AppState>,
+    admin: Admin,
+    Path(id): Path<String>,
+    IfMatch(expected): IfMatch,
+    ChangeReason(reason): ChangeReason,
+) -> Result<axum::http::StatusCode> {
+    let id = params::path_code("source", id)?;
+    let change = Change {
+        key_name: admin.0.name,
+        reason,
+    };
+    let mut tx = state.db.begin().await?;
+    let outcome = store::catalogue::delete_source(&mut tx, &id, expected, &change).await?;
+    body::check_catalogue_write(outcome, "source", &id)?;
+    tx.commit().await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+/// A live source's resource `ETag`, for `If-Match` on a later write.
+async fn source_etag(state: &AppState, key: &str) -> Result<String> {
+    let revision = store::catalogue::revision(&state.db, "source", key)
+        .await?
+        .ok_or_else(|| Error::not_found("source", key))?;
+    Ok(body::resource_etag("source", key, revision))
 }

@@ -1,18 +1,26 @@
 //! `/units`: the units values can be expressed in.
 
-use axum::extract::{OriginalUri, State};
+use axum::extract::{OriginalUri, Path, State};
 use axum::response::Response;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::output::{Output, OutputParams};
-use super::params::PageParams;
+use super::auth::Admin;
+use super::body::{self, ApiJson, ChangeReason, IfMatch};
+use crate::domain::input::UnitInput;
+use crate::store::audit::Change;
+use axum::response::IntoResponse;
+
+use super::output::{ObjectParams, Output, OutputParams};
+use super::params::{self, PageParams};
 use super::{ApiQuery, ListResponse};
 use crate::domain::Unit;
-use crate::{AppState, Result, store};
+use crate::{AppState, Error, Result, store};
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_units))
+    OpenApiRouter::new()
+        .routes(routes!(list_units, create_unit))
+        .routes(routes!(get_unit, replace_unit, delete_unit))
 }
 
 /// List units by dimension; any unit converts to another of its dimension.
@@ -51,4 +59,147 @@ impl super::output::Tabular for Unit {
         "factor",
     ];
     const CSV_NAME: &'static str = "units";
+}
+
+/// Stores a new unit (admin).
+#[utoipa::path(
+    post,
+    path = "/units",
+    tag = "catalogue",
+    request_body = UnitInput,
+    params(("X-Change-Reason" = Option<String>, Header, description = "Why, for the audit log")),
+    security(("bearer" = [])),
+    responses((status = 201, description = "Created"))
+)]
+#[tracing::instrument(skip(state, admin, reason, input), fields(key = %admin.0.name))]
+async fn create_unit(
+    State(state): State<AppState>,
+    admin: Admin,
+    ChangeReason(reason): ChangeReason,
+    ApiJson(input): ApiJson<UnitInput>,
+) -> Result<axum::response::Response> {
+    let catalogue = store::catalogue::load_view(&state.db).await?;
+    let valid = input.validate(&catalogue).map_err(Error::Validation)?;
+    let change = Change {
+        key_name: admin.0.name,
+        reason,
+    };
+    let mut tx = state.db.begin().await?;
+    store::catalogue::insert_unit(&mut tx, &valid, &change).await?;
+    tx.commit().await?;
+    let location = format!("/api/v1/units/{}", valid.code);
+    let mut response = (
+        axum::http::StatusCode::CREATED,
+        axum::Json(serde_json::json!({ "code": valid.code, "revision": 1 })),
+    )
+        .into_response();
+    response.headers_mut().insert(
+        axum::http::header::LOCATION,
+        axum::http::HeaderValue::from_str(&location).map_err(|e| Error::Internal(e.into()))?,
+    );
+    body::with_etag(response, &body::resource_etag("unit", &valid.code, 1))
+}
+
+/// Replaces a unit in place (admin); needs `If-Match`.
+#[utoipa::path(
+    put,
+    path = "/units/{code}",
+    tag = "catalogue",
+    request_body = UnitInput,
+    params(
+        ("code" = String, Path, description = "Code", example = "person_100m"),
+        ("If-Match" = String, Header, description = "The ETag from the last GET, or `*`"),
+        ("X-Change-Reason" = Option<String>, Header, description = "Why, for the audit log")
+    ),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Replaced"))
+)]
+#[tracing::instrument(skip(state, admin, reason, input), fields(key = %admin.0.name))]
+async fn replace_unit(
+    State(state): State<AppState>,
+    admin: Admin,
+    Path(code): Path<String>,
+    IfMatch(expected): IfMatch,
+    ChangeReason(reason): ChangeReason,
+    ApiJson(input): ApiJson<UnitInput>,
+) -> Result<axum::response::Response> {
+    let code = params::path_code("unit", code)?;
+    body::same_key("code", &input.code, &code)?;
+    let catalogue = store::catalogue::load_view(&state.db).await?;
+    let valid = input.validate(&catalogue).map_err(Error::Validation)?;
+    let change = Change {
+        key_name: admin.0.name,
+        reason,
+    };
+    let mut tx = state.db.begin().await?;
+    let outcome = store::catalogue::replace_unit(&mut tx, &code, expected, &valid, &change).await?;
+    let revision = body::check_catalogue_write(outcome, "unit", &code)?;
+    tx.commit().await?;
+    let response =
+        axum::Json(serde_json::json!({ "code": code, "revision": revision })).into_response();
+    body::with_etag(response, &body::resource_etag("unit", &code, revision))
+}
+
+/// Deletes a unit (admin): a tombstone, refused while live records depend on it; needs `If-Match`.
+#[utoipa::path(
+    delete,
+    path = "/units/{code}",
+    tag = "catalogue",
+    params(
+        ("code" = String, Path, description = "Code", example = "person_100m"),
+        ("If-Match" = String, Header, description = "The ETag from the last GET, or `*`"),
+        ("X-Change-Reason" = Option<String>, Header, description = "Why, for the audit log")
+    ),
+    security(("bearer" = [])),
+    responses((status = 204, description = "Deleted"))
+)]
+#[tracing::instrument(skip(state, admin, reason), fields(key = %admin.0.name))]
+async fn delete_unit(
+    State(state): State<AppState>,
+    admin: Admin,
+    Path(code): Path<String>,
+    IfMatch(expected): IfMatch,
+    ChangeReason(reason): ChangeReason,
+) -> Result<axum::http::StatusCode> {
+    let code = params::path_code("unit", code)?;
+    let change = Change {
+        key_name: admin.0.name,
+        reason,
+    };
+    let mut tx = state.db.begin().await?;
+    let outcome = store::catalogue::delete_unit(&mut tx, &code, expected, &change).await?;
+    body::check_catalogue_write(outcome, "unit", &code)?;
+    tx.commit().await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+/// A live unit's resource `ETag`, for `If-Match` on a later write.
+async fn unit_etag(state: &AppState, key: &str) -> Result<String> {
+    let revision = store::catalogue::revision(&state.db, "unit", key)
+        .await?
+        .ok_or_else(|| Error::not_found("unit", key))?;
+    Ok(body::resource_etag("unit", key, revision))
+}
+
+/// One unit; its `ETag` names its revision, for `If-Match`.
+#[utoipa::path(
+    get,
+    path = "/units/{code}",
+    tag = "catalogue",
+    params(("code" = String, Path, description = "Code", example = "cny_10k"), ObjectParams),
+    responses((status = 200, description = "The unit", body = Unit))
+)]
+#[tracing::instrument(skip(state, output))]
+async fn get_unit(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    output: Output,
+) -> Result<axum::response::Response> {
+    output.json_only()?;
+    let code = params::path_code("unit", code)?;
+    let item = store::units::find_unit(&state.db, &code)
+        .await?
+        .ok_or_else(|| Error::not_found("unit", &code))?;
+    let etag = unit_etag(&state, &code).await?;
+    body::with_etag(output.object(&item)?, &etag)
 }

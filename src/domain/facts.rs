@@ -2,13 +2,13 @@
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{Evidence, NamedRef, Unit};
 
 /// How exactly the printed figure states the value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, sqlx::Type, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type, ToSchema)]
 #[sqlx(type_name = "text", rename_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 pub enum Qualifier {
@@ -19,7 +19,7 @@ pub enum Qualifier {
 }
 
 /// What a printed rate compares against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, sqlx::Type, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type, ToSchema)]
 #[sqlx(type_name = "text", rename_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 pub enum ComparisonBasis {
@@ -33,6 +33,8 @@ pub struct Reported {
     pub value: Decimal,
     /// The unit as printed: 亿元, 万人, 个百分点…
     pub unit: Option<String>,
+    /// The catalogue unit the printed number is in (see `/units`).
+    pub unit_code: String,
     /// The printed text, a substring of the excerpt: "110亿元".
     pub text: String,
 }
@@ -41,6 +43,8 @@ pub struct Reported {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Observation {
     pub id: i64,
+    /// Increases by one with every replace; the `ETag` of the observation.
+    pub revision: i32,
     pub indicator: NamedRef,
     pub region: NamedRef,
     pub topic: NamedRef,
@@ -87,6 +91,8 @@ impl Observation {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Recognition {
     pub id: i64,
+    /// Increases by one with every replace; the `ETag` of the recognition.
+    pub revision: i32,
     pub region: NamedRef,
     /// The institution honoured, when it is not the region itself.
     pub holder_zh: Option<String>,
@@ -107,6 +113,8 @@ pub struct Recognition {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Target {
     pub id: i64,
+    /// Increases by one with every replace; the `ETag` of the target.
+    pub revision: i32,
     pub region: NamedRef,
     pub topic: NamedRef,
     pub title_zh: String,

@@ -66,7 +66,7 @@ pub async fn list_indicators(
 ) -> sqlx::Result<(Vec<Indicator>, i64)> {
     let total = sqlx::query_scalar!(
         r#"select count(*) as "total!" from indicators i
-           where ($1::text is null or i.topic_code = $1)
+           where i.deleted_at is null and ($1::text is null or i.topic_code = $1)
              and ($2::text is null or strpos(i.name_zh, $2) > 0
                   or strpos(lower(i.name_en), lower($2)) > 0 or strpos(i.code, lower($2)) > 0)"#,
         filter.topic,
@@ -105,7 +105,7 @@ async fn select_indicators(
            from indicators i
            join topics t on t.code = i.topic_code
            join units u on u.code = i.unit_code
-           where ($1::text is null or i.topic_code = $1)
+           where i.deleted_at is null and ($1::text is null or i.topic_code = $1)
              and ($2::text is null or strpos(i.name_zh, $2) > 0
                   or strpos(lower(i.name_en), lower($2)) > 0 or strpos(i.code, lower($2)) > 0)
              and ($3::text is null or i.code = $3)
@@ -127,7 +127,7 @@ async fn select_indicators(
 pub async fn unknown_indicators(db: &PgPool, codes: &[String]) -> sqlx::Result<Vec<String>> {
     sqlx::query_scalar!(
         r#"select c as "code!" from unnest($1::text[]) as c
-           where not exists (select 1 from indicators where code = c)"#,
+           where not exists (select 1 from indicators where code = c and deleted_at is null)"#,
         codes
     )
     .fetch_all(db)

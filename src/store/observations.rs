@@ -1,10 +1,12 @@
 //! Observations: the figures.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 
-use super::Page;
+use super::audit::{self, Change};
+use super::{Expected, Page, Written};
+use crate::domain::input::ValidObservation;
 use crate::domain::{ComparisonBasis, Evidence, NamedRef, Observation, Qualifier, Reported, Unit};
 
 /// Filters of `GET /observations`; `None` does not filter.
@@ -22,10 +24,15 @@ pub struct ObservationFilter {
     pub to: Option<NaiveDate>,
     /// Only the N most recent periods of each indicator and region.
     pub latest: Option<i32>,
+    /// The versions valid at this moment instead of the current ones.
+    pub as_of: Option<DateTime<Utc>>,
+    /// Only the observation with this id.
+    pub id: Option<i64>,
 }
 
 struct ObservationRow {
     id: i64,
+    revision: i32,
     indicator_code: String,
     indicator_name_zh: String,
     indicator_name_en: String,
@@ -50,6 +57,7 @@ struct ObservationRow {
     comparison_basis: Option<ComparisonBasis>,
     reported_value: Option<Decimal>,
     reported_unit: Option<String>,
+    reported_unit_code: Option<String>,
     reported_text: Option<String>,
     derived: bool,
     formula: Option<String>,
@@ -59,16 +67,22 @@ struct ObservationRow {
 
 impl From<ObservationRow> for Observation {
     fn from(row: ObservationRow) -> Self {
-        let reported = match (row.reported_value, row.reported_text) {
-            (Some(value), Some(text)) => Some(Reported {
+        let reported = match (
+            row.reported_value,
+            row.reported_unit_code,
+            row.reported_text,
+        ) {
+            (Some(value), Some(unit_code), Some(text)) => Some(Reported {
                 value: value.normalize(),
                 unit: row.reported_unit,
+                unit_code,
                 text,
             }),
             _ => None,
         };
         Observation {
             id: row.id,
+            revision: row.revision,
             indicator: NamedRef {
                 code: row.indicator_code,
                 name_zh: row.indicator_name_zh,
@@ -116,7 +130,7 @@ pub async fn list_observations(
     page: Page,
 ) -> sqlx::Result<(Vec<Observation>, i64)> {
     let total = sqlx::query_scalar!(
-        r#"select count(*) as "total!" from observations_matching($1, $2, $3, $4, $5, $6, $7)"#,
+        r#"select count(*) as "total!" from observations_matching($1, $2, $3, $4, $5, $6, $7, $8, $9)"#,
         filter.indicators.as_deref(),
         filter.region,
         filter.descendants,
@@ -124,12 +138,14 @@ pub async fn list_observations(
         filter.from,
         filter.to,
         filter.latest,
+        filter.as_of,
+        filter.id,
     )
     .fetch_one(db)
     .await?;
     let rows = sqlx::query_as!(
         ObservationRow,
-        r#"select o.id, o.indicator_code, i.name_zh as indicator_name_zh, i.name_en as indicator_name_en,
+        r#"select o.id, o.revision, o.indicator_code, i.name_zh as indicator_name_zh, i.name_en as indicator_name_en,
                   o.region_code, r.name_zh as region_name_zh, r.name_en as region_name_en,
                   t.code as topic_code, t.name_zh as topic_name_zh, t.name_en as topic_name_en,
                   o.period_start, o.period_end, o.period_label, o.value,
@@ -138,16 +154,16 @@ pub async fn list_observations(
                   u.factor as unit_factor,
                   o.qualifier as "qualifier: Qualifier",
                   o.comparison_basis as "comparison_basis: ComparisonBasis",
-                  o.reported_value, o.reported_unit, o.reported_text, o.derived, o.formula,
+                  o.reported_value, o.reported_unit, o.reported_unit_code, o.reported_text, o.derived, o.formula,
                   o.source_id, o.excerpt
            from observations o
            join indicators i on i.code = o.indicator_code
            join topics t on t.code = i.topic_code
            join regions r on r.code = o.region_code
            join units u on u.code = i.unit_code
-           where o.id in (select observations_matching($1, $2, $3, $4, $5, $6, $7))
+           where o.version_id in (select observations_matching($1, $2, $3, $4, $5, $6, $7, $8, $9))
            order by t.position, i.position, r.code, o.period_start, o.period_end, o.id
-           limit $8 offset $9"#,
+           limit $10 offset $11"#,
         filter.indicators.as_deref(),
         filter.region,
         filter.descendants,
@@ -155,6 +171,8 @@ pub async fn list_observations(
         filter.from,
         filter.to,
         filter.latest,
+        filter.as_of,
+        filter.id,
         page.limit,
         page.offset,
     )
@@ -170,7 +188,7 @@ pub async fn units_matching(db: &PgPool, filter: &ObservationFilter) -> sqlx::Re
     sqlx::query_scalar!(
         r#"select distinct i.unit_code as "unit_code!"
            from observations o join indicators i on i.code = o.indicator_code
-           where o.id in (select observations_matching($1, $2, $3, $4, $5, $6, $7))
+           where o.version_id in (select observations_matching($1, $2, $3, $4, $5, $6, $7, $8, $9))
            order by 1"#,
         filter.indicators.as_deref(),
         filter.region,
@@ -179,7 +197,189 @@ pub async fn units_matching(db: &PgPool, filter: &ObservationFilter) -> sqlx::Re
         filter.from,
         filter.to,
         filter.latest,
+        filter.as_of,
+        filter.id,
     )
     .fetch_all(db)
+    .await
+}
+
+/// Stores a new observation; returns its id. The caller commits.
+#[tracing::instrument(skip_all)]
+pub async fn insert_observation(
+    conn: &mut PgConnection,
+    input: &ValidObservation,
+    change: &Change,
+) -> sqlx::Result<i64> {
+    let created = sqlx::query!(
+        r#"insert into observations (indicator_code, region_code, period_start, period_end, period_label, value,
+                                    qualifier, comparison_basis, reported_value, reported_unit, reported_unit_code,
+                                    reported_text, derived, formula, source_id, excerpt)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+           returning id, revision, to_jsonb(observations) - 'version_id' as "doc!""#,
+        input.indicator_code,
+        input.region_code,
+        input.period_start,
+        input.period_end,
+        input.period_label,
+        input.value,
+        input.qualifier as Qualifier,
+        input.comparison_basis as Option<ComparisonBasis>,
+        input.reported_value,
+        input.reported_unit,
+        input.reported_unit_code,
+        input.reported_text,
+        input.derived,
+        input.formula,
+        input.source_id,
+        input.excerpt,
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    audit::record(
+        conn,
+        change,
+        "create",
+        "observation",
+        &created.id.to_string(),
+        created.revision,
+        None,
+        Some(created.doc),
+    )
+    .await?;
+    Ok(created.id)
+}
+
+/// The current version of an observation, locked for a write.
+struct CurrentVersion {
+    version_id: i64,
+    revision: i32,
+    doc: serde_json::Value,
+}
+
+async fn lock_current(conn: &mut PgConnection, id: i64) -> sqlx::Result<Option<CurrentVersion>> {
+    sqlx::query_as!(
+        CurrentVersion,
+        r#"select version_id, revision, to_jsonb(o) - 'version_id' as "doc!"
+           from observations o where id = $1 and valid_to is null for update"#,
+        id
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// Replaces an observation with its next version, if `expected` is current.
+/// The previous version stays, valid until now.
+#[tracing::instrument(skip(conn, input, change))]
+pub async fn replace_observation(
+    conn: &mut PgConnection,
+    id: i64,
+    expected: Expected,
+    input: &ValidObservation,
+    change: &Change,
+) -> sqlx::Result<Written> {
+    let Some(current) = lock_current(conn, id).await? else {
+        return Ok(Written::Missing);
+    };
+    if !expected.allows(current.revision) {
+        return Ok(Written::Stale {
+            current: current.revision,
+        });
+    }
+    sqlx::query!(
+        "update observations set valid_to = now() where version_id = $1",
+        current.version_id
+    )
+    .execute(&mut *conn)
+    .await?;
+    let next = sqlx::query!(
+        r#"insert into observations (id, revision, indicator_code, region_code, period_start, period_end, period_label,
+                                    value, qualifier, comparison_basis, reported_value, reported_unit,
+                                    reported_unit_code, reported_text, derived, formula, source_id, excerpt)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+           returning revision, to_jsonb(observations) - 'version_id' as "doc!""#,
+        id,
+        current.revision + 1,
+        input.indicator_code,
+        input.region_code,
+        input.period_start,
+        input.period_end,
+        input.period_label,
+        input.value,
+        input.qualifier as Qualifier,
+        input.comparison_basis as Option<ComparisonBasis>,
+        input.reported_value,
+        input.reported_unit,
+        input.reported_unit_code,
+        input.reported_text,
+        input.derived,
+        input.formula,
+        input.source_id,
+        input.excerpt,
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    audit::record(
+        conn,
+        change,
+        "replace",
+        "observation",
+        &id.to_string(),
+        next.revision,
+        Some(current.doc),
+        Some(next.doc),
+    )
+    .await?;
+    Ok(Written::Done {
+        revision: next.revision,
+    })
+}
+
+/// Ends an observation's current version (a tombstone: nothing is erased).
+#[tracing::instrument(skip(conn, change))]
+pub async fn delete_observation(
+    conn: &mut PgConnection,
+    id: i64,
+    expected: Expected,
+    change: &Change,
+) -> sqlx::Result<Written> {
+    let Some(current) = lock_current(conn, id).await? else {
+        return Ok(Written::Missing);
+    };
+    if !expected.allows(current.revision) {
+        return Ok(Written::Stale {
+            current: current.revision,
+        });
+    }
+    sqlx::query!(
+        "update observations set valid_to = now() where version_id = $1",
+        current.version_id
+    )
+    .execute(&mut *conn)
+    .await?;
+    audit::record(
+        conn,
+        change,
+        "delete",
+        "observation",
+        &id.to_string(),
+        current.revision,
+        Some(current.doc),
+        None,
+    )
+    .await?;
+    Ok(Written::Done {
+        revision: current.revision,
+    })
+}
+
+/// Whether an observation with this id ever existed (deleted or not).
+#[tracing::instrument(skip(db))]
+pub async fn observation_ever_existed(db: &PgPool, id: i64) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"select exists (select 1 from observations where id = $1) as "exists!""#,
+        id
+    )
+    .fetch_one(db)
     .await
 }

@@ -20,7 +20,8 @@ pub async fn list_regions(
 ) -> sqlx::Result<(Vec<Region>, i64)> {
     let total = sqlx::query_scalar!(
         r#"select count(*) as "total!" from regions
-           where ($1::text is null or level = $1) and ($2::text is null or parent_code = $2)"#,
+           where deleted_at is null
+             and ($1::text is null or level = $1) and ($2::text is null or parent_code = $2)"#,
         filter.level,
         filter.parent,
     )
@@ -29,7 +30,8 @@ pub async fn list_regions(
     let regions = sqlx::query_as!(
         Region,
         r#"select code, parent_code, level, code_scheme, name_zh, name_en, note from regions
-           where ($1::text is null or level = $1) and ($2::text is null or parent_code = $2)
+           where deleted_at is null
+             and ($1::text is null or level = $1) and ($2::text is null or parent_code = $2)
            order by code
            limit $3 offset $4"#,
         filter.level,
@@ -46,7 +48,8 @@ pub async fn list_regions(
 pub async fn find_region(db: &PgPool, code: &str) -> sqlx::Result<Option<Region>> {
     sqlx::query_as!(
         Region,
-        "select code, parent_code, level, code_scheme, name_zh, name_en, note from regions where code = $1",
+        "select code, parent_code, level, code_scheme, name_zh, name_en, note from regions
+         where code = $1 and deleted_at is null",
         code
     )
     .fetch_optional(db)
@@ -58,7 +61,7 @@ pub async fn list_children(db: &PgPool, code: &str) -> sqlx::Result<Vec<Region>>
     sqlx::query_as!(
         Region,
         "select code, parent_code, level, code_scheme, name_zh, name_en, note from regions
-         where parent_code = $1 order by code",
+         where parent_code = $1 and deleted_at is null order by code",
         code
     )
     .fetch_all(db)
@@ -68,7 +71,7 @@ pub async fn list_children(db: &PgPool, code: &str) -> sqlx::Result<Vec<Region>>
 #[tracing::instrument(skip(db))]
 pub async fn region_exists(db: &PgPool, code: &str) -> sqlx::Result<bool> {
     sqlx::query_scalar!(
-        r#"select exists (select 1 from regions where code = $1) as "exists!""#,
+        r#"select exists (select 1 from regions where code = $1 and deleted_at is null) as "exists!""#,
         code
     )
     .fetch_one(db)

@@ -7,14 +7,15 @@ use crate::domain::{Source, SourceSummary};
 
 #[tracing::instrument(skip(db))]
 pub async fn list_sources(db: &PgPool, page: Page) -> sqlx::Result<(Vec<SourceSummary>, i64)> {
-    let total = sqlx::query_scalar!(r#"select count(*) as "total!" from sources"#)
-        .fetch_one(db)
-        .await?;
+    let total =
+        sqlx::query_scalar!(r#"select count(*) as "total!" from sources where deleted_at is null"#)
+            .fetch_one(db)
+            .await?;
     let sources = sqlx::query_as!(
         SourceSummary,
         "select id, title_zh, title_en, headline_zh, headline_en, publisher_zh, publisher_en, page,
                 reporter_zh, reporter_en, published_on, reference_year, language, file_name, updated_at
-         from sources order by id limit $1 offset $2",
+         from sources where deleted_at is null order by id limit $1 offset $2",
         page.limit,
         page.offset,
     )
@@ -29,7 +30,7 @@ pub async fn find_source(db: &PgPool, id: &str) -> sqlx::Result<Option<Source>> 
         "select id, title_zh, title_en, headline_zh, headline_en, publisher_zh, publisher_en, page,
                 reporter_zh, reporter_en, published_on, reference_year, language, file_name, updated_at,
                 full_text
-         from sources where id = $1",
+         from sources where id = $1 and deleted_at is null",
         id
     )
     .fetch_optional(db)

@@ -7,12 +7,14 @@ use crate::domain::Topic;
 
 #[tracing::instrument(skip(db))]
 pub async fn list_topics(db: &PgPool, page: Page) -> sqlx::Result<(Vec<Topic>, i64)> {
-    let total = sqlx::query_scalar!(r#"select count(*) as "total!" from topics"#)
-        .fetch_one(db)
-        .await?;
+    let total =
+        sqlx::query_scalar!(r#"select count(*) as "total!" from topics where deleted_at is null"#)
+            .fetch_one(db)
+            .await?;
     let topics = sqlx::query_as!(
         Topic,
-        "select code, name_zh, name_en from topics order by position limit $1 offset $2",
+        "select code, name_zh, name_en from topics where deleted_at is null
+         order by position limit $1 offset $2",
         page.limit,
         page.offset,
     )
@@ -24,9 +26,20 @@ pub async fn list_topics(db: &PgPool, page: Page) -> sqlx::Result<(Vec<Topic>, i
 #[tracing::instrument(skip(db))]
 pub async fn topic_exists(db: &PgPool, code: &str) -> sqlx::Result<bool> {
     sqlx::query_scalar!(
-        r#"select exists (select 1 from topics where code = $1) as "exists!""#,
+        r#"select exists (select 1 from topics where code = $1 and deleted_at is null) as "exists!""#,
         code
     )
     .fetch_one(db)
+    .await
+}
+
+#[tracing::instrument(skip(db))]
+pub async fn find_topic(db: &PgPool, code: &str) -> sqlx::Result<Option<Topic>> {
+    sqlx::query_as!(
+        Topic,
+        "select code, name_zh, name_en from topics where code = $1 and deleted_at is null",
+        code
+    )
+    .fetch_optional(db)
     .await
 }

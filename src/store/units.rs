@@ -7,13 +7,14 @@ use crate::domain::Unit;
 
 #[tracing::instrument(skip(db))]
 pub async fn list_units(db: &PgPool, page: Page) -> sqlx::Result<(Vec<Unit>, i64)> {
-    let total = sqlx::query_scalar!(r#"select count(*) as "total!" from units"#)
-        .fetch_one(db)
-        .await?;
+    let total =
+        sqlx::query_scalar!(r#"select count(*) as "total!" from units where deleted_at is null"#)
+            .fetch_one(db)
+            .await?;
     let units = sqlx::query_as!(
         Unit,
         "select code, symbol_zh, name_zh, name_en, dimension, base_code, factor from units
-         order by dimension, factor, code limit $1 offset $2",
+         where deleted_at is null order by dimension, factor, code limit $1 offset $2",
         page.limit,
         page.offset,
     )
@@ -26,7 +27,8 @@ pub async fn list_units(db: &PgPool, page: Page) -> sqlx::Result<(Vec<Unit>, i64
 pub async fn find_unit(db: &PgPool, code: &str) -> sqlx::Result<Option<Unit>> {
     let unit = sqlx::query_as!(
         Unit,
-        "select code, symbol_zh, name_zh, name_en, dimension, base_code, factor from units where code = $1",
+        "select code, symbol_zh, name_zh, name_en, dimension, base_code, factor from units
+         where code = $1 and deleted_at is null",
         code
     )
     .fetch_optional(db)

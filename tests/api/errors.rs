@@ -316,8 +316,8 @@ async fn bad_input_gets_a_problem_naming_the_parameter(db: PgPool) {
 async fn a_wrong_method_is_405_problem_json_with_allow(db: PgPool) {
     let app = TestApp::new(db);
     for (method, uri) in [
-        (Method::POST, "/api/v1/observations"),
-        (Method::DELETE, "/api/v1/regions/371502"),
+        (Method::PATCH, "/api/v1/observations"),
+        (Method::DELETE, "/api/v1/topics"),
         (Method::PUT, "/healthz"),
     ] {
         let response = app.request(method.clone(), uri).await;

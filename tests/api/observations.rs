@@ -16,6 +16,10 @@ async fn a_figure_carries_value_unit_qualifier_reported_text_and_evidence(db: Pg
     assert!(figure["id"].is_i64());
     figure.as_object_mut().unwrap().remove("id");
     assert_eq!(
+        figure.as_object_mut().unwrap().remove("revision"),
+        Some(json!(1))
+    );
+    assert_eq!(
         figure,
         json!({
             "indicator": { "code": "job_retention_refund_amount", "name_zh": "稳岗返还补贴金额", "name_en": "Job-retention refunds paid" },
@@ -28,7 +32,7 @@ async fn a_figure_carries_value_unit_qualifier_reported_text_and_evidence(db: Pg
             "unit": { "code": "cny", "symbol_zh": "元", "name_zh": "元", "name_en": "yuan (CNY)", "dimension": "currency", "base_code": "cny", "factor": 1 },
             "qualifier": "exact",
             "comparison_basis": null,
-            "reported": { "value": 378.46, "unit": "万元", "text": "378.46万元" },
+            "reported": { "value": 378.46, "unit": "万元", "unit_code": "cny_10k", "text": "378.46万元" },
             "derived": false,
             "formula": null,
             "evidence": {

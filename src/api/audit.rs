@@ -1,0 +1,102 @@
+//! `/audit` (admin): who changed what, when, and why.
+
+use axum::extract::{OriginalUri, State};
+use axum::response::Response;
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::auth::Admin;
+use super::output::{Output, OutputParams};
+use super::params::{PageParams, Timestamp};
+use super::{ApiQuery, ListResponse};
+use crate::store::audit::{self, AuditEntry, AuditFilter};
+use crate::{AppState, Result};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list_audit))
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+enum Resource {
+    Observation,
+    Recognition,
+    Target,
+    Region,
+    Topic,
+    Unit,
+    Indicator,
+    Source,
+}
+
+impl Resource {
+    fn as_str(self) -> &'static str {
+        match self {
+            Resource::Observation => "observation",
+            Resource::Recognition => "recognition",
+            Resource::Target => "target",
+            Resource::Region => "region",
+            Resource::Topic => "topic",
+            Resource::Unit => "unit",
+            Resource::Indicator => "indicator",
+            Resource::Source => "source",
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct AuditParams {
+    /// Only changes made with the key of this name (`seed` for the migrations).
+    #[param(value_type = Option<String>, pattern = r"^[A-Za-z0-9_.@-]{1,64}$")]
+    key: Option<String>,
+    /// Only changes to this kind of resource.
+    #[param(inline)]
+    resource: Option<Resource>,
+    /// With `resource`, only changes to the one with this id or code.
+    #[param(value_type = Option<String>, pattern = r"^[A-Za-z0-9_-]{1,64}$")]
+    resource_key: Option<String>,
+    /// Only changes at or after this moment.
+    #[param(inline)]
+    since: Option<Timestamp>,
+    /// Only changes before this moment.
+    #[param(inline)]
+    until: Option<Timestamp>,
+}
+
+/// The audit log, oldest first (admin).
+#[utoipa::path(
+    get,
+    path = "/audit",
+    tag = "stewardship",
+    params(AuditParams, PageParams, OutputParams),
+    security(("bearer" = [])),
+    responses((status = 200, description = "A page of changes (JSON), or every match (CSV)",
+        content((ListResponse<AuditEntry> = "application/json"), (String = "text/csv"))))
+)]
+#[tracing::instrument(skip(state, admin, output), fields(key = %admin.0.name))]
+async fn list_audit(
+    State(state): State<AppState>,
+    admin: Admin,
+    ApiQuery(params): ApiQuery<AuditParams>,
+    ApiQuery(page): ApiQuery<PageParams>,
+    output: Output,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Response> {
+    let filter = AuditFilter {
+        key_name: params.key,
+        resource: params.resource.map(|resource| resource.as_str().to_owned()),
+        resource_key: params.resource_key,
+        since: params.since.map(|moment| moment.0),
+        until: params.until.map(|moment| moment.0),
+    };
+    let db = state.db;
+    output
+        .list(&uri, page, move |page| {
+            let (db, filter) = (db.clone(), filter.clone());
+            async move { Ok(audit::list_entries(&db, &filter, page).await?) }
+        })
+        .await
+}

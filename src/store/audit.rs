@@ -1,0 +1,120 @@
+//! The audit log: every create, replace and delete, with who, when, the
+//! state before and after, and why.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::Value;
+use sqlx::{PgConnection, PgPool};
+use utoipa::ToSchema;
+
+use super::Page;
+
+/// Who makes a change, and why.
+#[derive(Debug, Clone)]
+pub struct Change {
+    /// The API key's name.
+    pub key_name: String,
+    pub reason: Option<String>,
+}
+
+/// One recorded change.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    /// The name of the key that made it; `seed` for the migrations.
+    pub key_name: String,
+    /// create, replace or delete.
+    pub action: String,
+    /// observation, recognition, target, region, topic, unit, indicator or source.
+    pub resource: String,
+    pub resource_key: String,
+    /// The resource's revision after the change (before it, for a delete).
+    pub revision: i32,
+    /// The stored record before the change; null for a create.
+    pub before: Option<Value>,
+    /// The stored record after the change; null for a delete.
+    pub after: Option<Value>,
+    pub reason: Option<String>,
+}
+
+/// Appends one entry.
+#[expect(clippy::too_many_arguments, reason = "one argument per audited column")]
+pub async fn record(
+    conn: &mut PgConnection,
+    change: &Change,
+    action: &str,
+    resource: &str,
+    resource_key: &str,
+    revision: i32,
+    before: Option<Value>,
+    after: Option<Value>,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "insert into audit_log (key_name, action, resource, resource_key, revision, before, after, reason)
+         values ($1, $2, $3, $4, $5, $6, $7, $8)",
+        change.key_name,
+        action,
+        resource,
+        resource_key,
+        revision,
+        before,
+        after,
+        change.reason,
+    )
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// Filters of `GET /audit`; `None` does not filter.
+#[derive(Debug, Default, Clone)]
+pub struct AuditFilter {
+    pub key_name: Option<String>,
+    pub resource: Option<String>,
+    pub resource_key: Option<String>,
+    pub since: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// Entries in time order, and how many match.
+#[tracing::instrument(skip(db))]
+pub async fn list_entries(
+    db: &PgPool,
+    filter: &AuditFilter,
+    page: Page,
+) -> sqlx::Result<(Vec<AuditEntry>, i64)> {
+    let total = sqlx::query_scalar!(
+        r#"select count(*) as "total!" from audit_log
+           where ($1::text is null or key_name = $1) and ($2::text is null or resource = $2)
+             and ($3::text is null or resource_key = $3)
+             and ($4::timestamptz is null or at >= $4) and ($5::timestamptz is null or at < $5)"#,
+        filter.key_name,
+        filter.resource,
+        filter.resource_key,
+        filter.since,
+        filter.until,
+    )
+    .fetch_one(db)
+    .await?;
+    let entries = sqlx::query_as!(
+        AuditEntry,
+        r#"select id, at, key_name, action, resource, resource_key, revision, before, after, reason
+           from audit_log
+           where ($1::text is null or key_name = $1) and ($2::text is null or resource = $2)
+             and ($3::text is null or resource_key = $3)
+             and ($4::timestamptz is null or at >= $4) and ($5::timestamptz is null or at < $5)
+           order by at, id
+           limit $6 offset $7"#,
+        filter.key_name,
+        filter.resource,
+        filter.resource_key,
+        filter.since,
+        filter.until,
+        page.limit,
+        page.offset,
+    )
+    .fetch_all(db)
+    .await?;
+    Ok((entries, total))
+}
