@@ -10,6 +10,7 @@ mod dashboard;
 mod extract;
 mod filters;
 mod health;
+mod imports;
 mod indicators;
 mod list;
 mod observations;
@@ -92,7 +93,8 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(recognitions::router())
         .merge(targets::router())
         .merge(sources::router())
-        .merge(audit::router());
+        .merge(audit::router())
+        .merge(imports::router());
     OpenApiRouter::with_openapi(openapi::base())
         .nest("/api/v1", api)
         .merge(health::router())

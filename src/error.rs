@@ -277,6 +277,13 @@ impl From<sqlx::Error> for Error {
             name if name.ends_with("_fkey") => Error::Conflict(format!(
                 "the write would break a reference between resources ({name}); check the codes it names"
             )),
+            // A rule of the schema (a CHECK) or a value out of a column's range.
+            _ if matches!(database.code().as_deref(), Some("23514" | "23502" | "22003" | "22007" | "22008")) => {
+                Error::Validation(vec![FieldError::new(
+                    if constraint.is_empty() { "body" } else { constraint },
+                    format!("breaks a rule of the database: {}", database.message()),
+                )])
+            }
             _ => Error::Database(error),
         }
     }

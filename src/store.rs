@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod catalogue;
+pub mod imports;
 pub mod indicators;
 pub mod keys;
 pub mod observations;

@@ -9,7 +9,7 @@ use utoipa_axum::routes;
 
 use super::auth::Admin;
 use super::output::{Output, OutputParams};
-use super::params::{PageParams, Timestamp};
+use super::params::{Code, KeyName, PageParams, Timestamp};
 use super::{ApiQuery, ListResponse};
 use crate::store::audit::{self, AuditEntry, AuditFilter};
 use crate::{AppState, Result};
@@ -50,14 +50,14 @@ impl Resource {
 #[into_params(parameter_in = Query)]
 struct AuditParams {
     /// Only changes made with the key of this name (`seed` for the migrations).
-    #[param(value_type = Option<String>, pattern = r"^[A-Za-z0-9_.@-]{1,64}$")]
-    key: Option<String>,
+    #[param(inline)]
+    key: Option<KeyName>,
     /// Only changes to this kind of resource.
     #[param(inline)]
     resource: Option<Resource>,
     /// With `resource`, only changes to the one with this id or code.
-    #[param(value_type = Option<String>, pattern = r"^[A-Za-z0-9_-]{1,64}$")]
-    resource_key: Option<String>,
+    #[param(inline)]
+    resource_key: Option<Code>,
     /// Only changes at or after this moment.
     #[param(inline)]
     since: Option<Timestamp>,
@@ -86,9 +86,9 @@ async fn list_audit(
     OriginalUri(uri): OriginalUri,
 ) -> Result<Response> {
     let filter = AuditFilter {
-        key_name: params.key,
+        key_name: params.key.map(|name| name.0),
         resource: params.resource.map(|resource| resource.as_str().to_owned()),
-        resource_key: params.resource_key,
+        resource_key: params.resource_key.map(|code| code.0),
         since: params.since.map(|moment| moment.0),
         until: params.until.map(|moment| moment.0),
     };

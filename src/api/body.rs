@@ -58,29 +58,45 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 }
 
 /// The revision a replace or delete expects, from `If-Match`: the ETag of
-/// the resource as last read (`"observation-12-r3"`), or `*`.
-pub struct IfMatch(pub Expected);
+/// the resource as last read (`"observation-12-r3"`), or `*`. Read as an
+/// extractor but checked by the handler with [`IfMatch::expected`], after
+/// the path and the body, so a bad id or body is reported first.
+#[derive(Debug)]
+pub struct IfMatch(Result<Expected>);
+
+impl IfMatch {
+    pub fn expected(self) -> Result<Expected> {
+        self.0
+    }
+}
 
 impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self> {
-        let Some(value) = parts.headers.get(header::IF_MATCH) else {
-            return Err(Error::PreconditionRequired(
-                "send `If-Match` with the ETag of the resource as you last read it, so no one's change is lost"
-                    .to_owned(),
-            ));
-        };
-        let text = value.to_str().unwrap_or_default().trim();
-        if text == "*" {
-            return Ok(IfMatch(Expected::Any));
-        }
-        revision_of(text).map(|revision| IfMatch(Expected::Revision(revision))).ok_or_else(|| {
-            Error::PreconditionFailed(format!(
-                "`If-Match: {text}` is not an ETag this server gave; GET the resource for its current one"
-            ))
-        })
+        Ok(IfMatch(expected(parts)))
     }
+}
+
+fn expected(parts: &Parts) -> Result<Expected> {
+    let text = parts
+        .headers
+        .get(header::IF_MATCH)
+        .map(|value| value.to_str().unwrap_or_default().trim())
+        .unwrap_or_default();
+    if text.is_empty() {
+        return Err(Error::PreconditionRequired(
+            "send `If-Match` with the ETag of the resource as you last read it, so no one's change is lost".to_owned(),
+        ));
+    }
+    if text == "*" {
+        return Ok(Expected::Any);
+    }
+    revision_of(text).map(Expected::Revision).ok_or_else(|| {
+        Error::PreconditionFailed(format!(
+            "`If-Match: {text}` is not an ETag this server gave; GET the resource for its current one"
+        ))
+    })
 }
 
 /// The revision in a resource ETag such as `"observation-12-r3"` or
@@ -98,7 +114,6 @@ fn revision_of(tag: &str) -> Option<i32> {
 pub fn resource_etag(resource: &str, key: &str, revision: i32) -> String {
     format!("\"{resource}-{key}-r{revision}\"")
 }
-
 
 /// The optional `X-Change-Reason` header, recorded in the audit log.
 pub struct ChangeReason(pub Option<String>);

@@ -167,7 +167,7 @@ async fn replace_indicator(
     State(state): State<AppState>,
     admin: Admin,
     Path(code): Path<String>,
-    IfMatch(expected): IfMatch,
+    if_match: IfMatch,
     ChangeReason(reason): ChangeReason,
     ApiJson(input): ApiJson<IndicatorInput>,
 ) -> Result<axum::response::Response> {
@@ -175,6 +175,7 @@ async fn replace_indicator(
     body::same_key("code", &input.code, &code)?;
     let catalogue = store::catalogue::load_view(&state.db).await?;
     let valid = input.validate(&catalogue).map_err(Error::Validation)?;
+    let expected = if_match.expected()?;
     let change = Change {
         key_name: admin.0.name,
         reason,
@@ -207,10 +208,11 @@ async fn delete_indicator(
     State(state): State<AppState>,
     admin: Admin,
     Path(code): Path<String>,
-    IfMatch(expected): IfMatch,
+    if_match: IfMatch,
     ChangeReason(reason): ChangeReason,
 ) -> Result<axum::http::StatusCode> {
     let code = params::path_code("indicator", code)?;
+    let expected = if_match.expected()?;
     let change = Change {
         key_name: admin.0.name,
         reason,

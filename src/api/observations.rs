@@ -35,6 +35,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 impl Tabular for Observation {
     const COLUMNS: &'static [&'static str] = &[
         "id",
+        "revision",
         "indicator.code",
         "indicator.name_zh",
         "indicator.name_en",
@@ -264,13 +265,14 @@ async fn replace_observation(
     State(state): State<AppState>,
     editor: Editor,
     Path(id): Path<String>,
-    IfMatch(expected): IfMatch,
+    if_match: IfMatch,
     ChangeReason(reason): ChangeReason,
     ApiJson(input): ApiJson<ObservationInput>,
 ) -> Result<Response> {
     let id = body::parse_id("observation", &id)?;
     let catalogue = store::catalogue::load_view(&state.db).await?;
     let valid = input.validate(&catalogue).map_err(Error::Validation)?;
+    let expected = if_match.expected()?;
     let change = Change {
         key_name: editor.0.name,
         reason,
@@ -303,10 +305,11 @@ async fn delete_observation(
     State(state): State<AppState>,
     editor: Editor,
     Path(id): Path<String>,
-    IfMatch(expected): IfMatch,
+    if_match: IfMatch,
     ChangeReason(reason): ChangeReason,
 ) -> Result<StatusCode> {
     let id = body::parse_id("observation", &id)?;
+    let expected = if_match.expected()?;
     let change = Change {
         key_name: editor.0.name,
         reason,

@@ -380,7 +380,7 @@ pub fn docs_router(doc: openapi::OpenApi) -> Router<AppState> {
         .into()
 }
 
-/// The query parameters each route documents, by route template.
+/// The query parameters each operation documents, by method and route template.
 #[derive(Debug, Default, Clone)]
 pub struct DocumentedParams(Arc<HashMap<String, Vec<String>>>);
 
@@ -388,18 +388,27 @@ impl DocumentedParams {
     pub fn from_document(doc: &openapi::OpenApi) -> Self {
         let mut routes = HashMap::new();
         for (path, item) in &doc.paths.paths {
-            let names: Vec<String> = item
-                .get
-                .iter()
-                .flat_map(|operation| operation.parameters.iter().flatten())
-                .filter_map(|parameter| match parameter {
-                    RefOr::T(parameter) if parameter.parameter_in == ParameterIn::Query => {
-                        Some(parameter.name.clone())
-                    }
-                    _ => None,
-                })
-                .collect();
-            routes.insert(path.clone(), names);
+            for (method, operation) in [
+                ("GET", &item.get),
+                ("HEAD", &item.get),
+                ("POST", &item.post),
+                ("PUT", &item.put),
+                ("DELETE", &item.delete),
+            ] {
+                let Some(operation) = operation else { continue };
+                let names: Vec<String> = operation
+                    .parameters
+                    .iter()
+                    .flatten()
+                    .filter_map(|parameter| match parameter {
+                        RefOr::T(parameter) if parameter.parameter_in == ParameterIn::Query => {
+                            Some(parameter.name.clone())
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                routes.insert(format!("{method} {path}"), names);
+            }
         }
         Self(Arc::new(routes))
     }
@@ -407,10 +416,10 @@ impl DocumentedParams {
     /// Rejects a query parameter the route does not document, naming it and
     /// the ones it does. Routes outside the document are left alone.
     pub async fn reject_unknown(self, request: Request, next: Next) -> Response {
-        let known = request
-            .extensions()
-            .get::<MatchedPath>()
-            .and_then(|path| self.0.get(path.as_str()));
+        let known = request.extensions().get::<MatchedPath>().and_then(|path| {
+            self.0
+                .get(&format!("{} {}", request.method(), path.as_str()))
+        });
         if let (Some(known), Some(query)) = (known, request.uri().query()) {
             let unknown = form_urlencoded::parse(query.as_bytes())
                 .map(|(name, _)| name)

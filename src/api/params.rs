@@ -313,3 +313,26 @@ param_schema!(
         .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
         .examples([serde_json::json!("2026-01-01T00:00:00Z")])
 );
+
+/// The name of an API key: 1 to 64 of `A-Z a-z 0-9 _ . @ -`.
+#[derive(Debug, Clone)]
+pub struct KeyName(pub String);
+
+impl<'de> Deserialize<'de> for KeyName {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        parse_raw(
+            deserializer,
+            "a key name of 1 to 64 letters, digits, `_`, `.`, `@` or `-`",
+            |raw| {
+                let valid = !raw.is_empty()
+                    && raw.len() <= 64
+                    && raw.bytes().all(|b| {
+                        b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'@' | b'-')
+                    });
+                valid.then(|| KeyName(raw.to_owned()))
+            },
+        )
+    }
+}
+
+param_schema!(KeyName, text(r"^[A-Za-z0-9_.@-]{1,64}$", "alice"));

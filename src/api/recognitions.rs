@@ -189,13 +189,14 @@ async fn replace_recognition(
     State(state): State<AppState>,
     editor: Editor,
     Path(id): Path<String>,
-    IfMatch(expected): IfMatch,
+    if_match: IfMatch,
     ChangeReason(reason): ChangeReason,
     ApiJson(input): ApiJson<RecognitionInput>,
 ) -> Result<Response> {
     let id = body::parse_id("recognition", &id)?;
     let catalogue = store::catalogue::load_view(&state.db).await?;
     let valid = input.validate(&catalogue).map_err(Error::Validation)?;
+    let expected = if_match.expected()?;
     let change = Change {
         key_name: editor.0.name,
         reason,
@@ -226,10 +227,11 @@ async fn delete_recognition(
     State(state): State<AppState>,
     editor: Editor,
     Path(id): Path<String>,
-    IfMatch(expected): IfMatch,
+    if_match: IfMatch,
     ChangeReason(reason): ChangeReason,
 ) -> Result<StatusCode> {
     let id = body::parse_id("recognition", &id)?;
+    let expected = if_match.expected()?;
     let change = Change {
         key_name: editor.0.name,
         reason,

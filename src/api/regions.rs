@@ -198,7 +198,7 @@ async fn replace_region(
     State(state): State<AppState>,
     admin: Admin,
     Path(code): Path<String>,
-    IfMatch(expected): IfMatch,
+    if_match: IfMatch,
     ChangeReason(reason): ChangeReason,
     ApiJson(input): ApiJson<RegionInput>,
 ) -> Result<axum::response::Response> {
@@ -206,6 +206,7 @@ async fn replace_region(
     body::same_key("code", &input.code, &code)?;
     let catalogue = store::catalogue::load_view(&state.db).await?;
     let valid = input.validate(&catalogue).map_err(Error::Validation)?;
+    let expected = if_match.expected()?;
     let change = Change {
         key_name: admin.0.name,
         reason,
@@ -238,10 +239,11 @@ async fn delete_region(
     State(state): State<AppState>,
     admin: Admin,
     Path(code): Path<String>,
-    IfMatch(expected): IfMatch,
+    if_match: IfMatch,
     ChangeReason(reason): ChangeReason,
 ) -> Result<axum::http::StatusCode> {
     let code = params::path_code("region", code)?;
+    let expected = if_match.expected()?;
     let change = Change {
         key_name: admin.0.name,
         reason,

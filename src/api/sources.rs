@@ -149,13 +149,14 @@ async fn replace_source(
     State(state): State<AppState>,
     admin: Admin,
     Path(id): Path<String>,
-    IfMatch(expected): IfMatch,
+    if_match: IfMatch,
     ChangeReason(reason): ChangeReason,
     ApiJson(input): ApiJson<SourceInput>,
 ) -> Result<axum::response::Response> {
     let id = params::path_code("source", id)?;
     body::same_key("id", &input.id, &id)?;
     let valid = input.validate().map_err(Error::Validation)?;
+    let expected = if_match.expected()?;
     let change = Change {
         key_name: admin.0.name,
         reason,
@@ -187,10 +188,11 @@ async fn delete_source(
     State(state): State<AppState>,
     admin: Admin,
     Path(id): Path<String>,
-    IfMatch(expected): IfMatch,
+    if_match: IfMatch,
     ChangeReason(reason): ChangeReason,
 ) -> Result<axum::http::StatusCode> {
     let id = params::path_code("source", id)?;
+    let expected = if_match.expected()?;
     let change = Change {
         key_name: admin.0.name,
         reason,

@@ -182,13 +182,14 @@ async fn replace_target(
     State(state): State<AppState>,
     editor: Editor,
     Path(id): Path<String>,
-    IfMatch(expected): IfMatch,
+    if_match: IfMatch,
     ChangeReason(reason): ChangeReason,
     ApiJson(input): ApiJson<TargetInput>,
 ) -> Result<Response> {
     let id = body::parse_id("target", &id)?;
     let catalogue = store::catalogue::load_view(&state.db).await?;
     let valid = input.validate(&catalogue).map_err(Error::Validation)?;
+    let expected = if_match.expected()?;
     let change = Change {
         key_name: editor.0.name,
         reason,
@@ -218,10 +219,11 @@ async fn delete_target(
     State(state): State<AppState>,
     editor: Editor,
     Path(id): Path<String>,
-    IfMatch(expected): IfMatch,
+    if_match: IfMatch,
     ChangeReason(reason): ChangeReason,
 ) -> Result<StatusCode> {
     let id = body::parse_id("target", &id)?;
+    let expected = if_match.expected()?;
     let change = Change {
         key_name: editor.0.name,
         reason,

@@ -110,13 +110,14 @@ async fn replace_topic(
     State(state): State<AppState>,
     admin: Admin,
     Path(code): Path<String>,
-    IfMatch(expected): IfMatch,
+    if_match: IfMatch,
     ChangeReason(reason): ChangeReason,
     ApiJson(input): ApiJson<TopicInput>,
 ) -> Result<axum::response::Response> {
     let code = params::path_code("topic", code)?;
     body::same_key("code", &input.code, &code)?;
     let valid = input.validate().map_err(Error::Validation)?;
+    let expected = if_match.expected()?;
     let change = Change {
         key_name: admin.0.name,
         reason,
@@ -149,10 +150,11 @@ async fn delete_topic(
     State(state): State<AppState>,
     admin: Admin,
     Path(code): Path<String>,
-    IfMatch(expected): IfMatch,
+    if_match: IfMatch,
     ChangeReason(reason): ChangeReason,
 ) -> Result<axum::http::StatusCode> {
     let code = params::path_code("topic", code)?;
+    let expected = if_match.expected()?;
     let change = Change {
         key_name: admin.0.name,
         reason,

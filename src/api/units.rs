@@ -119,7 +119,7 @@ async fn replace_unit(
     State(state): State<AppState>,
     admin: Admin,
     Path(code): Path<String>,
-    IfMatch(expected): IfMatch,
+    if_match: IfMatch,
     ChangeReason(reason): ChangeReason,
     ApiJson(input): ApiJson<UnitInput>,
 ) -> Result<axum::response::Response> {
@@ -127,6 +127,7 @@ async fn replace_unit(
     body::same_key("code", &input.code, &code)?;
     let catalogue = store::catalogue::load_view(&state.db).await?;
     let valid = input.validate(&catalogue).map_err(Error::Validation)?;
+    let expected = if_match.expected()?;
     let change = Change {
         key_name: admin.0.name,
         reason,
@@ -158,10 +159,11 @@ async fn delete_unit(
     State(state): State<AppState>,
     admin: Admin,
     Path(code): Path<String>,
-    IfMatch(expected): IfMatch,
+    if_match: IfMatch,
     ChangeReason(reason): ChangeReason,
 ) -> Result<axum::http::StatusCode> {
     let code = params::path_code("unit", code)?;
+    let expected = if_match.expected()?;
     let change = Change {
         key_name: admin.0.name,
         reason,

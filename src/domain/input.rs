@@ -528,15 +528,18 @@ mod tests {
     }
 }
 
-/// Whether `code` is a catalogue code: 1 to 64 letters, digits, `_` or `-`.
-fn check_code(problems: &mut Problems, field: &str, code: &str) {
-    let valid = !code.is_empty()
+/// Whether `code` is snake_case, as topic, unit and indicator codes are.
+fn check_snake_case(problems: &mut Problems, field: &str, code: &str) {
+    let valid = code.starts_with(|c: char| c.is_ascii_lowercase())
         && code.len() <= 64
         && code
             .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
     if !valid {
-        problems.add(field, "must be 1 to 64 letters, digits, `_` or `-`");
+        problems.add(
+            field,
+            "must be snake_case: a lowercase letter, then lowercase letters, digits or `_` (at most 64)",
+        );
     }
 }
 
@@ -633,7 +636,7 @@ pub struct TopicInput {
 impl TopicInput {
     pub fn validate(self) -> Result<Self, Vec<FieldError>> {
         let mut problems = Problems::default();
-        check_code(&mut problems, "code", &self.code);
+        check_snake_case(&mut problems, "code", &self.code);
         problems.text("name_zh", &self.name_zh, 100);
         problems.text("name_en", &self.name_en, 200);
         finish(problems, self)
@@ -661,7 +664,7 @@ pub struct UnitInput {
 impl UnitInput {
     pub fn validate(self, catalogue: &CatalogueView) -> Result<Self, Vec<FieldError>> {
         let mut problems = Problems::default();
-        check_code(&mut problems, "code", &self.code);
+        check_snake_case(&mut problems, "code", &self.code);
         problems.text("symbol_zh", &self.symbol_zh, 20);
         problems.text("name_zh", &self.name_zh, 100);
         problems.text("name_en", &self.name_en, 200);
@@ -730,18 +733,7 @@ pub struct IndicatorInput {
 impl IndicatorInput {
     pub fn validate(self, catalogue: &CatalogueView) -> Result<Self, Vec<FieldError>> {
         let mut problems = Problems::default();
-        if !self.code.starts_with(|c: char| c.is_ascii_lowercase())
-            || !self
-                .code
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-            || self.code.len() > 64
-        {
-            problems.add(
-                "code",
-                "must be snake_case: a lowercase letter, then lowercase letters, digits or `_`",
-            );
-        }
+        check_snake_case(&mut problems, "code", &self.code);
         if !catalogue.topics.contains_key(&self.topic) {
             problems.add("topic", format!("no topic has code `{}`", self.topic));
         }

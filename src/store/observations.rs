@@ -257,15 +257,33 @@ struct CurrentVersion {
     doc: serde_json::Value,
 }
 
+/// Under READ COMMITTED a writer that waited for this lock finds the row
+/// it waited for closed, and cannot see the version that replaced it in the
+/// same statement; so it looks again, in a new statement, a few times.
 async fn lock_current(conn: &mut PgConnection, id: i64) -> sqlx::Result<Option<CurrentVersion>> {
-    sqlx::query_as!(
-        CurrentVersion,
-        r#"select version_id, revision, to_jsonb(o) - 'version_id' as "doc!"
-           from observations o where id = $1 and valid_to is null for update"#,
-        id
-    )
-    .fetch_optional(conn)
-    .await
+    for _ in 0..3 {
+        let locked = sqlx::query_as!(
+            CurrentVersion,
+            r#"select version_id, revision, to_jsonb(o) - 'version_id' as "doc!"
+               from observations o where id = $1 and valid_to is null for update"#,
+            id
+        )
+        .fetch_optional(&mut *conn)
+        .await?;
+        if locked.is_some() {
+            return Ok(locked);
+        }
+        let exists_now = sqlx::query_scalar!(
+            r#"select exists (select 1 from observations where id = $1 and valid_to is null) as "exists!""#,
+            id
+        )
+        .fetch_one(&mut *conn)
+        .await?;
+        if !exists_now {
+            return Ok(None);
+        }
+    }
+    Ok(None)
 }
 
 /// Replaces an observation with its next version, if `expected` is current.

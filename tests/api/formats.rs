@@ -50,12 +50,7 @@ async fn csv_by_accept_header_has_every_figure_exactly_and_chinese_intact(db: Pg
     let (header, rows) = parse_csv(&text);
     assert_eq!(
         &header[..4],
-        [
-            "id",
-            "indicator_code",
-            "indicator_name_zh",
-            "indicator_name_en"
-        ]
+        ["id", "revision", "indicator_code", "indicator_name_zh"]
     );
     assert_eq!(rows.len(), 27, "every figure, not just the first page");
     let column = |name: &str| header.iter().position(|h| h == name).unwrap();

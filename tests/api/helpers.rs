@@ -3,6 +3,7 @@
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
+use district_indicators::auth::{NewKey, Role};
 use district_indicators::{AppState, Config, app};
 use http_body_util::BodyExt;
 use serde_json::Value;
@@ -80,11 +81,22 @@ impl TestApp {
 
     /// Sends a request with these headers and returns the raw body.
     pub async fn raw(&self, method: Method, uri: &str, headers: &[(&str, &str)]) -> RawResponse {
+        self.raw_with_body(method, uri, headers, Vec::new()).await
+    }
+
+    /// Sends a request with a body and returns the raw answer.
+    pub async fn raw_with_body(
+        &self,
+        method: Method,
+        uri: &str,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> RawResponse {
         let mut request = Request::builder().method(method).uri(uri);
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
-        let request = request.body(Body::empty()).expect("a valid request");
+        let request = request.body(Body::from(body)).expect("a valid request");
         let response = self
             .router
             .clone()
@@ -120,9 +132,29 @@ impl TestApp {
         self.send(method, uri, &[]).await
     }
 
+    /// Sends JSON with these headers; the answer, if any, must be JSON.
+    pub async fn send_json(
+        &self,
+        method: Method,
+        uri: &str,
+        headers: &[(&str, &str)],
+        body: &Value,
+    ) -> TestResponse {
+        let mut all = vec![("content-type", "application/json")];
+        all.extend_from_slice(headers);
+        let raw = self
+            .raw_with_body(method, uri, &all, body.to_string().into_bytes())
+            .await;
+        Self::json(uri, raw)
+    }
+
     /// Sends a request; the body, if any, must be JSON.
-    async fn send(&self, method: Method, uri: &str, headers: &[(&str, &str)]) -> TestResponse {
+    pub async fn send(&self, method: Method, uri: &str, headers: &[(&str, &str)]) -> TestResponse {
         let raw = self.raw(method, uri, headers).await;
+        Self::json(uri, raw)
+    }
+
+    pub fn json(uri: &str, raw: RawResponse) -> TestResponse {
         let body = if raw.body.is_empty() {
             Value::Null
         } else {
@@ -139,4 +171,13 @@ impl TestApp {
             body,
         }
     }
+}
+
+/// Creates an API key in the test database; returns the `Authorization` value.
+pub async fn bearer(db: &PgPool, name: &str, role: Role) -> String {
+    let key = NewKey::generate();
+    district_indicators::store::keys::create_key(db, name, role, &key)
+        .await
+        .expect("a key is created");
+    format!("Bearer {}", key.token)
 }

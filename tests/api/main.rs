@@ -13,3 +13,4 @@ mod observations;
 mod openapi;
 mod seed;
 mod series;
+mod stewardship;

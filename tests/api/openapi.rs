@@ -53,7 +53,33 @@ async fn the_document_is_openapi_3_1_with_every_endpoint(db: PgPool) {
 async fn every_operation_documents_its_parameters_responses_and_problems(db: PgPool) {
     let doc = document(&TestApp::new(db)).await;
     for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, write) in [
+            ("post", item.get("post")),
+            ("put", item.get("put")),
+            ("delete", item.get("delete")),
+        ] {
+            let Some(write) = write else { continue };
+            let responses = write["responses"].as_object().unwrap();
+            for status in ["401", "403", "409", "422", "429", "500"] {
+                assert!(
+                    responses.contains_key(status),
+                    "{method} {path} documents {status}"
+                );
+            }
+            if method != "post" {
+                for status in ["404", "412", "428"] {
+                    assert!(
+                        responses.contains_key(status),
+                        "{method} {path} documents {status}"
+                    );
+                }
+            }
+            assert!(write["security"].is_array(), "{method} {path} needs a key");
+        }
         let operation = &item["get"];
+        if operation.is_null() {
+            continue;
+        }
         assert!(
             operation["summary"].is_string() || operation["description"].is_string(),
             "{path} is described"
@@ -101,6 +127,9 @@ async fn every_documented_route_answers_and_no_route_is_undocumented(db: PgPool)
     let app = TestApp::new(db);
     let doc = document(&app).await;
     for (path, item) in doc["paths"].as_object().unwrap() {
+        if item["get"].is_null() {
+            continue;
+        }
         let mut uri = path.clone();
         let mut query = Vec::new();
         for parameter in item["get"]["parameters"].as_array().into_iter().flatten() {
