@@ -1,4 +1,4 @@
-//! Logging: `tracing` with an `EnvFilter` taken from `RUST_LOG`.
+//! Logging: `tracing` to stderr, with an `EnvFilter` taken from `RUST_LOG`.
 
 use tracing_subscriber::{EnvFilter, fmt};
 
@@ -9,5 +9,7 @@ pub const DEFAULT_FILTER: &str = "district_indicators=info,tower_http=info";
 pub fn init() {
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
-    fmt().with_env_filter(filter).init();
+    // Logs go to stderr, so stdout carries only what a command prints
+    // (`keys create` prints the key there, for scripts to capture).
+    fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
 }
