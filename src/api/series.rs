@@ -13,7 +13,7 @@ use utoipa_axum::routes;
 use super::ApiQuery;
 use super::filters;
 use super::output::{ObjectParams, Output};
-use super::params::{Code, CodeList, Count, IsoDate};
+use super::params::{Code, CodeList, Count, IsoDate, Timestamp};
 use crate::domain::series::{self, SeriesPoint, Transform};
 use crate::domain::{Indicator, NamedRef, Observation, Qualifier, Unit};
 use crate::store::observations::{self, ObservationFilter};
@@ -52,6 +52,9 @@ struct SeriesParams {
     /// `pch`/`pc1`, which are always in percent).
     #[param(inline)]
     unit: Option<Code>,
+    /// The series as it stood at this moment (a vintage, as in ALFRED).
+    #[param(inline)]
+    as_of: Option<Timestamp>,
 }
 
 /// One indicator for one region, in period order.
@@ -103,6 +106,7 @@ async fn get_series(
         region: Some(params.region.0.clone()),
         from: window.0,
         to: window.1,
+        as_of: params.as_of.map(|moment| moment.0),
         ..ObservationFilter::default()
     };
     let (mut rows, _) = observations::list_observations(db, &filter, Page::ALL).await?;

@@ -446,6 +446,20 @@ async fn three_replaces_leave_three_revisions_and_as_of_serves_each_version(db: 
         revisions.data()[2]["before"]["value"].to_string(),
         "3785000"
     );
+    let second = revisions.data()[1]["at"]
+        .as_str()
+        .unwrap()
+        .replace('+', "%2B");
+    let series = app
+        .get(&format!(
+            "/api/v1/series?indicator=job_retention_refund_amount&region=371502&as_of={second}"
+        ))
+        .await;
+    assert_eq!(
+        series.body["points"][0]["value"].to_string(),
+        "3785000",
+        "the series as of the second revision"
+    );
     let before_seed = app
         .get("/api/v1/observations/20?as_of=2000-01-01T00:00:00Z")
         .await;
@@ -961,4 +975,38 @@ async fn imports_take_ndjson_and_json_too(db: PgPool) {
         )
         .await;
     assert_eq!(wrong.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+}
+
+#[sqlx::test]
+async fn injection_strings_in_every_query_parameter_change_nothing(db: PgPool) {
+    let admin = bearer(&db, "root", Role::Admin).await;
+    let app = TestApp::new(db.clone());
+    let before = snapshot(&db).await;
+    let evil = "%27%3B%20drop%20table%20observations%3B%20--";
+    let doc = app.get("/api/v1/openapi.json").await.body;
+    let mut probed = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        let Some(parameters) = item["get"]["parameters"].as_array() else {
+            continue;
+        };
+        let path = path.replace("{code}", "371502").replace("{id}", "1");
+        for parameter in parameters.iter().filter(|p| p["in"] == "query") {
+            let name = parameter["name"].as_str().unwrap();
+            let uri = format!("{path}?{name}={evil}");
+            let response = app
+                .get_with(&uri, &[("authorization", admin.as_str())])
+                .await;
+            assert!(
+                response.status.is_success() || response.status.is_client_error(),
+                "{uri}: {}",
+                response.status
+            );
+            probed += 1;
+        }
+    }
+    assert!(
+        probed > 50,
+        "every documented query parameter was probed ({probed})"
+    );
+    assert_eq!(snapshot(&db).await, before, "nothing changed");
 }
