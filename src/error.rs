@@ -277,12 +277,21 @@ impl From<sqlx::Error> for Error {
             name if name.ends_with("_fkey") => Error::Conflict(format!(
                 "the write would break a reference between resources ({name}); check the codes it names"
             )),
-            // A rule of the schema (a CHECK) or a value out of a column's range.
-            _ if matches!(database.code().as_deref(), Some("23514" | "23502" | "22003" | "22007" | "22008")) => {
+            // A rule of the schema (a CHECK), a value out of a column's range,
+            // or text Postgres cannot hold.
+            _ if matches!(
+                database.code().as_deref(),
+                Some("23514" | "23502" | "22003" | "22007" | "22008" | "22021" | "22P05")
+            ) => {
                 Error::Validation(vec![FieldError::new(
                     if constraint.is_empty() { "body" } else { constraint },
                     format!("breaks a rule of the database: {}", database.message()),
                 )])
+            }
+            // Two writers chose each other as victims (should not happen: all
+            // writers queue on data_version first); the client may retry.
+            _ if matches!(database.code().as_deref(), Some("40P01" | "40001")) => {
+                Error::Conflict("the write collided with another; retry it".to_owned())
             }
             _ => Error::Database(error),
         }

@@ -124,3 +124,15 @@ pub enum Written {
     /// The current revision is another one.
     Stale { current: i32 },
 }
+
+/// Begins a write transaction. Every writer first locks the one
+/// `data_version` row that its writes will bump anyway, so writers queue in
+/// one order (no deadlocks between them) and timestamps taken after the lock
+/// (`clock_timestamp()`) increase with commit order, as `as_of` needs.
+pub async fn begin_write(db: &PgPool) -> sqlx::Result<sqlx::Transaction<'static, Postgres>> {
+    let mut tx = db.begin().await?;
+    sqlx::query!("select version from data_version for update")
+        .fetch_one(&mut *tx)
+        .await?;
+    Ok(tx)
+}

@@ -21,39 +21,87 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = Error;
 
     async fn from_request(request: Request, state: &S) -> Result<Self> {
-        match Json::<T>::from_request(request, state).await {
-            Ok(Json(value)) => Ok(ApiJson(value)),
-            Err(JsonRejection::MissingJsonContentType(_)) => Err(Error::UnsupportedMediaType(
-                "send the body as JSON, with `Content-Type: application/json`".to_owned(),
-            )),
-            Err(JsonRejection::JsonSyntaxError(error)) => Err(Error::MalformedBody(format!(
-                "the body is not valid JSON: {}",
-                error
-                    .body_text()
-                    .trim_start_matches("Failed to parse the request body as JSON: ")
-            ))),
-            Err(JsonRejection::JsonDataError(error)) => {
-                let text = error.body_text();
-                let text = text.trim_start_matches(
-                    "Failed to deserialize the JSON body into the target type: ",
-                );
-                let (field, message) = match text.split_once(": ") {
-                    Some((path, message)) if !path.contains(' ') => {
-                        (path.to_owned(), message.to_owned())
-                    }
-                    _ => ("body".to_owned(), text.to_owned()),
-                };
-                Err(Error::Validation(vec![FieldError::new(field, message)]))
+        let value = match Json::<serde_json::Value>::from_request(request, state).await {
+            Ok(Json(value)) => value,
+            Err(JsonRejection::MissingJsonContentType(_)) => {
+                return Err(Error::UnsupportedMediaType(
+                    "send the body as JSON, with `Content-Type: application/json`".to_owned(),
+                ));
+            }
+            Err(JsonRejection::JsonSyntaxError(error)) => {
+                return Err(Error::MalformedBody(format!(
+                    "the body is not valid JSON: {}",
+                    error
+                        .body_text()
+                        .trim_start_matches("Failed to parse the request body as JSON: ")
+                )));
             }
             Err(JsonRejection::BytesRejection(error))
                 if error.status() == StatusCode::PAYLOAD_TOO_LARGE =>
             {
-                Err(Error::PayloadTooLarge(
+                return Err(Error::PayloadTooLarge(
                     "the body is larger than this server accepts (MAX_BODY_BYTES)".to_owned(),
-                ))
+                ));
             }
-            Err(other) => Err(Error::MalformedBody(other.body_text())),
+            Err(other) => return Err(Error::MalformedBody(other.body_text())),
+        };
+        from_json_value(value)
+            .map(ApiJson)
+            .map_err(Error::Validation)
+    }
+}
+
+/// Reads a JSON value as `T`, naming the field of the first problem.
+/// Text may not hold a NUL character, which Postgres cannot store.
+pub fn from_json_value<T: DeserializeOwned>(
+    value: serde_json::Value,
+) -> std::result::Result<T, Vec<FieldError>> {
+    if let Some(path) = nul_path(&value, String::new()) {
+        return Err(vec![FieldError::new(
+            path,
+            "must not contain a NUL character (\\u0000)",
+        )]);
+    }
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let path = error.path().to_string();
+        let field = if path.is_empty() || path == "." {
+            "body".to_owned()
+        } else {
+            path
+        };
+        vec![FieldError::new(field, error.into_inner().to_string())]
+    })
+}
+
+/// Where in `value` a string holds a NUL, if anywhere.
+fn nul_path(value: &serde_json::Value, path: String) -> Option<String> {
+    let at = |key: &str| {
+        if path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{path}.{key}")
         }
+    };
+    match value {
+        serde_json::Value::String(text) => text.contains('\0').then(|| {
+            if path.is_empty() {
+                "body".to_owned()
+            } else {
+                path.clone()
+            }
+        }),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| nul_path(item, format!("{path}[{i}]"))),
+        serde_json::Value::Object(object) => object.iter().find_map(|(key, item)| {
+            if key.contains('\0') {
+                Some(at("(a key)"))
+            } else {
+                nul_path(item, at(key))
+            }
+        }),
+        _ => None,
     }
 }
 
@@ -62,12 +110,35 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 /// extractor but checked by the handler with [`IfMatch::expected`], after
 /// the path and the body, so a bad id or body is reported first.
 #[derive(Debug)]
-pub struct IfMatch(Result<Expected>);
+pub struct IfMatch(Result<IfMatchHeader>);
 
 impl IfMatch {
-    pub fn expected(self) -> Result<Expected> {
-        self.0
+    /// The revision of `resource` `key` that the client read. A tag of
+    /// another resource, or a weak one, matches nothing (412).
+    pub fn expected_for(self, resource: &str, key: &str) -> Result<Expected> {
+        match self.0? {
+            IfMatchHeader::Any => Ok(Expected::Any),
+            IfMatchHeader::Tags(tags) => {
+                let prefix = format!("{resource}-{key}-r");
+                tags.iter()
+                    .find_map(|tag| revision_in(tag, &prefix))
+                    .map(Expected::Revision)
+                    .ok_or_else(|| {
+                        Error::PreconditionFailed(format!(
+                            "`If-Match: {}` names no revision of {resource} `{key}`; GET it for its current ETag",
+                            tags.join(", ")
+                        ))
+                    })
+            }
+        }
     }
+}
+
+/// `If-Match` as sent: `*`, or a list of entity tags.
+#[derive(Debug)]
+enum IfMatchHeader {
+    Any,
+    Tags(Vec<String>),
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
@@ -78,36 +149,40 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
     }
 }
 
-fn expected(parts: &Parts) -> Result<Expected> {
+fn expected(parts: &Parts) -> Result<IfMatchHeader> {
     let text = parts
         .headers
-        .get(header::IF_MATCH)
-        .map(|value| value.to_str().unwrap_or_default().trim())
-        .unwrap_or_default();
+        .get_all(header::IF_MATCH)
+        .iter()
+        .map(|value| value.to_str().unwrap_or("\u{fffd}").trim().to_owned())
+        .filter(|value| !value.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
     if text.is_empty() {
         return Err(Error::PreconditionRequired(
             "send `If-Match` with the ETag of the resource as you last read it, so no one's change is lost".to_owned(),
         ));
     }
     if text == "*" {
-        return Ok(Expected::Any);
+        return Ok(IfMatchHeader::Any);
     }
-    revision_of(text).map(Expected::Revision).ok_or_else(|| {
-        Error::PreconditionFailed(format!(
-            "`If-Match: {text}` is not an ETag this server gave; GET the resource for its current one"
-        ))
-    })
+    Ok(IfMatchHeader::Tags(
+        text.split(',').map(|tag| tag.trim().to_owned()).collect(),
+    ))
 }
 
-/// The revision in a resource ETag such as `"observation-12-r3"` or
-/// `W/"observation-12-r3-gzip"`.
-fn revision_of(tag: &str) -> Option<i32> {
-    let opaque = tag.trim_start_matches("W/").trim_matches('"');
+/// The revision in a strong tag such as `"observation-12-r3"` (or its
+/// `-gzip`/`-br` coding), when the tag starts with `prefix`.
+fn revision_in(tag: &str, prefix: &str) -> Option<i32> {
+    if tag.starts_with("W/") {
+        return None;
+    }
+    let opaque = tag.trim_matches('"');
     let opaque = opaque
-        .split_once("-gzip")
-        .or_else(|| opaque.split_once("-br"))
-        .map_or(opaque, |(base, _)| base);
-    opaque.rsplit_once("-r")?.1.parse().ok()
+        .strip_suffix("-gzip")
+        .or_else(|| opaque.strip_suffix("-br"))
+        .unwrap_or(opaque);
+    opaque.strip_prefix(prefix)?.parse().ok()
 }
 
 /// The ETag of a resource at a revision.
@@ -130,6 +205,12 @@ impl<S: Send + Sync> FromRequestParts<S> for ChangeReason {
             message: "must be visible ASCII; percent-encode other text".to_owned(),
         })?;
         let reason = percent_decode(reason);
+        if reason.chars().any(|c| c.is_control() && c != '\t') {
+            return Err(Error::invalid_parameter(
+                "X-Change-Reason",
+                "must not contain control characters",
+            ));
+        }
         if reason.chars().count() > 500 {
             return Err(Error::invalid_parameter(
                 "X-Change-Reason",
@@ -227,10 +308,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_revision_is_read_from_any_coding_of_the_tag() {
-        assert_eq!(revision_of("\"observation-12-r3\""), Some(3));
-        assert_eq!(revision_of("W/\"observation-12-r3-gzip\""), Some(3));
-        assert_eq!(revision_of("\"region-371502-tangyi-r10\""), Some(10));
-        assert_eq!(revision_of("\"v7-0123\""), None);
+    fn the_revision_is_read_only_from_a_strong_tag_of_this_resource() {
+        assert_eq!(
+            revision_in("\"observation-12-r3\"", "observation-12-r"),
+            Some(3)
+        );
+        assert_eq!(
+            revision_in("\"observation-12-r3-gzip\"", "observation-12-r"),
+            Some(3)
+        );
+        assert_eq!(
+            revision_in("\"region-371502-br-r10\"", "region-371502-br-r"),
+            Some(10)
+        );
+        assert_eq!(
+            revision_in("W/\"observation-12-r3\"", "observation-12-r"),
+            None
+        );
+        assert_eq!(
+            revision_in("\"observation-13-r3\"", "observation-12-r"),
+            None
+        );
+        assert_eq!(revision_in("\"v7-0123\"", "observation-12-r"), None);
     }
 }

@@ -29,7 +29,7 @@ use utoipa_axum::routes;
 
 use super::ApiQuery;
 use super::auth::Editor;
-use super::body::ChangeReason;
+use super::body::{ChangeReason, from_json_value};
 use super::params::Flag;
 use crate::domain::input::{CatalogueView, ObservationInput, ReportedInput, ValidObservation};
 use crate::domain::{ComparisonBasis, Qualifier};
@@ -148,7 +148,7 @@ async fn import_observations(
         reason,
     };
 
-    let mut tx = state.db.begin().await?;
+    let mut tx = store::begin_write(&state.db).await?;
     if let Some(key) = &idempotency_key
         && let Some(past) = imports::find_past_import(&mut tx, &change.key_name, key).await?
     {
@@ -447,12 +447,9 @@ async fn read_ndjson(
         if line.trim().is_empty() {
             continue;
         }
-        let parsed = serde_json::from_str::<ObservationInput>(&line).map_err(|error| {
-            vec![FieldError::new(
-                "line",
-                format!("not an observation: {error}"),
-            )]
-        });
+        let parsed = serde_json::from_str::<serde_json::Value>(&line)
+            .map_err(|error| vec![FieldError::new("line", format!("not JSON: {error}"))])
+            .and_then(from_json_value::<ObservationInput>);
         batch.push((number, parsed));
         if batch.len() == BATCH {
             run.batch(conn, std::mem::take(&mut batch)).await?;
@@ -473,12 +470,7 @@ async fn read_json_array(
         .map_err(|error| Error::MalformedBody(format!("the body is not a JSON array: {error}")))?;
     let mut batch = Vec::with_capacity(BATCH);
     for (index, value) in values.into_iter().enumerate() {
-        let parsed = serde_json::from_value::<ObservationInput>(value).map_err(|error| {
-            vec![FieldError::new(
-                "item",
-                format!("not an observation: {error}"),
-            )]
-        });
+        let parsed = from_json_value::<ObservationInput>(value);
         batch.push((index as u64 + 1, parsed));
         if batch.len() == BATCH {
             run.batch(conn, std::mem::take(&mut batch)).await?;
@@ -572,6 +564,34 @@ fn observation_from_csv(
             .filter(|text| !text.is_empty())
     };
     let mut errors = Vec::new();
+    if let Some(index) = record.iter().position(|cell| cell.contains('\0')) {
+        let column = columns
+            .iter()
+            .find(|(_, i)| **i == index)
+            .map_or("cell", |(name, _)| *name);
+        errors.push(FieldError::new(column, "must not contain a NUL character"));
+    }
+    for name in ["period_start", "period_end", "value"] {
+        if cell(name).is_none() {
+            errors.push(FieldError::new(name, "must not be empty"));
+        }
+    }
+    let reported = [
+        "reported_value",
+        "reported_unit",
+        "reported_unit_code",
+        "reported_text",
+    ];
+    if reported.iter().any(|name| cell(name).is_some()) {
+        for name in ["reported_value", "reported_unit_code", "reported_text"] {
+            if cell(name).is_none() {
+                errors.push(FieldError::new(
+                    name,
+                    "must not be empty when the row has a reported figure",
+                ));
+            }
+        }
+    }
     let mut parse = |name: &str, what: &str, parse: &dyn Fn(&str) -> bool| {
         if let Some(text) = cell(name)
             && !parse(&text)

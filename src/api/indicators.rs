@@ -132,7 +132,7 @@ async fn create_indicator(
         key_name: admin.0.name,
         reason,
     };
-    let mut tx = state.db.begin().await?;
+    let mut tx = store::begin_write(&state.db).await?;
     store::catalogue::insert_indicator(&mut tx, &valid, &change).await?;
     tx.commit().await?;
     let location = format!("/api/v1/indicators/{}", valid.code);
@@ -175,12 +175,12 @@ async fn replace_indicator(
     body::same_key("code", &input.code, &code)?;
     let catalogue = store::catalogue::load_view(&state.db).await?;
     let valid = input.validate(&catalogue).map_err(Error::Validation)?;
-    let expected = if_match.expected()?;
+    let expected = if_match.expected_for("indicator", &code)?;
     let change = Change {
         key_name: admin.0.name,
         reason,
     };
-    let mut tx = state.db.begin().await?;
+    let mut tx = store::begin_write(&state.db).await?;
     let outcome =
         store::catalogue::replace_indicator(&mut tx, &code, expected, &valid, &change).await?;
     let revision = body::check_catalogue_write(outcome, "indicator", &code)?;
@@ -212,12 +212,12 @@ async fn delete_indicator(
     ChangeReason(reason): ChangeReason,
 ) -> Result<axum::http::StatusCode> {
     let code = params::path_code("indicator", code)?;
-    let expected = if_match.expected()?;
+    let expected = if_match.expected_for("indicator", &code)?;
     let change = Change {
         key_name: admin.0.name,
         reason,
     };
-    let mut tx = state.db.begin().await?;
+    let mut tx = store::begin_write(&state.db).await?;
     let outcome = store::catalogue::delete_indicator(&mut tx, &code, expected, &change).await?;
     body::check_catalogue_write(outcome, "indicator", &code)?;
     tx.commit().await?;

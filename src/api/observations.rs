@@ -231,7 +231,7 @@ async fn create_observation(
         key_name: editor.0.name,
         reason,
     };
-    let mut tx = state.db.begin().await?;
+    let mut tx = store::begin_write(&state.db).await?;
     let id = observations::insert_observation(&mut tx, &valid, &change).await?;
     tx.commit().await?;
     let observation = find(&state, id, None).await?;
@@ -272,12 +272,12 @@ async fn replace_observation(
     let id = body::parse_id("observation", &id)?;
     let catalogue = store::catalogue::load_view(&state.db).await?;
     let valid = input.validate(&catalogue).map_err(Error::Validation)?;
-    let expected = if_match.expected()?;
+    let expected = if_match.expected_for("observation", &id.to_string())?;
     let change = Change {
         key_name: editor.0.name,
         reason,
     };
-    let mut tx = state.db.begin().await?;
+    let mut tx = store::begin_write(&state.db).await?;
     let outcome = observations::replace_observation(&mut tx, id, expected, &valid, &change).await?;
     let revision = body::check_written(outcome, "observation", &id.to_string())?;
     tx.commit().await?;
@@ -309,12 +309,12 @@ async fn delete_observation(
     ChangeReason(reason): ChangeReason,
 ) -> Result<StatusCode> {
     let id = body::parse_id("observation", &id)?;
-    let expected = if_match.expected()?;
+    let expected = if_match.expected_for("observation", &id.to_string())?;
     let change = Change {
         key_name: editor.0.name,
         reason,
     };
-    let mut tx = state.db.begin().await?;
+    let mut tx = store::begin_write(&state.db).await?;
     let outcome = observations::delete_observation(&mut tx, id, expected, &change).await?;
     body::check_written(outcome, "observation", &id.to_string())?;
     tx.commit().await?;

@@ -164,7 +164,7 @@ async fn create_recognition(
         key_name: editor.0.name,
         reason,
     };
-    let mut tx = state.db.begin().await?;
+    let mut tx = store::begin_write(&state.db).await?;
     let id = store::recognitions::insert_recognition(&mut tx, &valid, &change).await?;
     tx.commit().await?;
     respond(StatusCode::CREATED, &find(&state, id).await?)
@@ -196,12 +196,12 @@ async fn replace_recognition(
     let id = body::parse_id("recognition", &id)?;
     let catalogue = store::catalogue::load_view(&state.db).await?;
     let valid = input.validate(&catalogue).map_err(Error::Validation)?;
-    let expected = if_match.expected()?;
+    let expected = if_match.expected_for("recognition", &id.to_string())?;
     let change = Change {
         key_name: editor.0.name,
         reason,
     };
-    let mut tx = state.db.begin().await?;
+    let mut tx = store::begin_write(&state.db).await?;
     let outcome =
         store::recognitions::replace_recognition(&mut tx, id, expected, &valid, &change).await?;
     body::check_written(outcome, "recognition", &id.to_string())?;
@@ -231,12 +231,12 @@ async fn delete_recognition(
     ChangeReason(reason): ChangeReason,
 ) -> Result<StatusCode> {
     let id = body::parse_id("recognition", &id)?;
-    let expected = if_match.expected()?;
+    let expected = if_match.expected_for("recognition", &id.to_string())?;
     let change = Change {
         key_name: editor.0.name,
         reason,
     };
-    let mut tx = state.db.begin().await?;
+    let mut tx = store::begin_write(&state.db).await?;
     let outcome = store::recognitions::delete_recognition(&mut tx, id, expected, &change).await?;
     body::check_written(outcome, "recognition", &id.to_string())?;
     tx.commit().await?;

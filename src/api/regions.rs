@@ -163,7 +163,7 @@ async fn create_region(
         key_name: admin.0.name,
         reason,
     };
-    let mut tx = state.db.begin().await?;
+    let mut tx = store::begin_write(&state.db).await?;
     store::catalogue::insert_region(&mut tx, &valid, &change).await?;
     tx.commit().await?;
     let location = format!("/api/v1/regions/{}", valid.code);
@@ -206,12 +206,12 @@ async fn replace_region(
     body::same_key("code", &input.code, &code)?;
     let catalogue = store::catalogue::load_view(&state.db).await?;
     let valid = input.validate(&catalogue).map_err(Error::Validation)?;
-    let expected = if_match.expected()?;
+    let expected = if_match.expected_for("region", &code)?;
     let change = Change {
         key_name: admin.0.name,
         reason,
     };
-    let mut tx = state.db.begin().await?;
+    let mut tx = store::begin_write(&state.db).await?;
     let outcome =
         store::catalogue::replace_region(&mut tx, &code, expected, &valid, &change).await?;
     let revision = body::check_catalogue_write(outcome, "region", &code)?;
@@ -243,12 +243,12 @@ async fn delete_region(
     ChangeReason(reason): ChangeReason,
 ) -> Result<axum::http::StatusCode> {
     let code = params::path_code("region", code)?;
-    let expected = if_match.expected()?;
+    let expected = if_match.expected_for("region", &code)?;
     let change = Change {
         key_name: admin.0.name,
         reason,
     };
-    let mut tx = state.db.begin().await?;
+    let mut tx = store::begin_write(&state.db).await?;
     let outcome = store::catalogue::delete_region(&mut tx, &code, expected, &change).await?;
     body::check_catalogue_write(outcome, "region", &code)?;
     tx.commit().await?;

@@ -114,7 +114,7 @@ async fn create_source(
         key_name: admin.0.name,
         reason,
     };
-    let mut tx = state.db.begin().await?;
+    let mut tx = store::begin_write(&state.db).await?;
     store::catalogue::insert_source(&mut tx, &valid, &change).await?;
     tx.commit().await?;
     let location = format!("/api/v1/sources/{}", valid.id);
@@ -156,12 +156,12 @@ async fn replace_source(
     let id = params::path_code("source", id)?;
     body::same_key("id", &input.id, &id)?;
     let valid = input.validate().map_err(Error::Validation)?;
-    let expected = if_match.expected()?;
+    let expected = if_match.expected_for("source", &id)?;
     let change = Change {
         key_name: admin.0.name,
         reason,
     };
-    let mut tx = state.db.begin().await?;
+    let mut tx = store::begin_write(&state.db).await?;
     let outcome = store::catalogue::replace_source(&mut tx, &id, expected, &valid, &change).await?;
     let revision = body::check_catalogue_write(outcome, "source", &id)?;
     tx.commit().await?;
@@ -192,12 +192,12 @@ async fn delete_source(
     ChangeReason(reason): ChangeReason,
 ) -> Result<axum::http::StatusCode> {
     let id = params::path_code("source", id)?;
-    let expected = if_match.expected()?;
+    let expected = if_match.expected_for("source", &id)?;
     let change = Change {
         key_name: admin.0.name,
         reason,
     };
-    let mut tx = state.db.begin().await?;
+    let mut tx = store::begin_write(&state.db).await?;
     let outcome = store::catalogue::delete_source(&mut tx, &id, expected, &change).await?;
     body::check_catalogue_write(outcome, "source", &id)?;
     tx.commit().await?;

@@ -157,7 +157,7 @@ async fn create_target(
         key_name: editor.0.name,
         reason,
     };
-    let mut tx = state.db.begin().await?;
+    let mut tx = store::begin_write(&state.db).await?;
     let id = store::targets::insert_target(&mut tx, &valid, &change).await?;
     tx.commit().await?;
     respond(StatusCode::CREATED, &find(&state, id).await?)
@@ -189,12 +189,12 @@ async fn replace_target(
     let id = body::parse_id("target", &id)?;
     let catalogue = store::catalogue::load_view(&state.db).await?;
     let valid = input.validate(&catalogue).map_err(Error::Validation)?;
-    let expected = if_match.expected()?;
+    let expected = if_match.expected_for("target", &id.to_string())?;
     let change = Change {
         key_name: editor.0.name,
         reason,
     };
-    let mut tx = state.db.begin().await?;
+    let mut tx = store::begin_write(&state.db).await?;
     let outcome = store::targets::replace_target(&mut tx, id, expected, &valid, &change).await?;
     body::check_written(outcome, "target", &id.to_string())?;
     tx.commit().await?;
@@ -223,12 +223,12 @@ async fn delete_target(
     ChangeReason(reason): ChangeReason,
 ) -> Result<StatusCode> {
     let id = body::parse_id("target", &id)?;
-    let expected = if_match.expected()?;
+    let expected = if_match.expected_for("target", &id.to_string())?;
     let change = Change {
         key_name: editor.0.name,
         reason,
     };
-    let mut tx = state.db.begin().await?;
+    let mut tx = store::begin_write(&state.db).await?;
     let outcome = store::targets::delete_target(&mut tx, id, expected, &change).await?;
     body::check_written(outcome, "target", &id.to_string())?;
     tx.commit().await?;

@@ -75,7 +75,7 @@ async fn create_topic(
         key_name: admin.0.name,
         reason,
     };
-    let mut tx = state.db.begin().await?;
+    let mut tx = store::begin_write(&state.db).await?;
     store::catalogue::insert_topic(&mut tx, &valid, &change).await?;
     tx.commit().await?;
     let location = format!("/api/v1/topics/{}", valid.code);
@@ -117,12 +117,12 @@ async fn replace_topic(
     let code = params::path_code("topic", code)?;
     body::same_key("code", &input.code, &code)?;
     let valid = input.validate().map_err(Error::Validation)?;
-    let expected = if_match.expected()?;
+    let expected = if_match.expected_for("topic", &code)?;
     let change = Change {
         key_name: admin.0.name,
         reason,
     };
-    let mut tx = state.db.begin().await?;
+    let mut tx = store::begin_write(&state.db).await?;
     let outcome =
         store::catalogue::replace_topic(&mut tx, &code, expected, &valid, &change).await?;
     let revision = body::check_catalogue_write(outcome, "topic", &code)?;
@@ -154,12 +154,12 @@ async fn delete_topic(
     ChangeReason(reason): ChangeReason,
 ) -> Result<axum::http::StatusCode> {
     let code = params::path_code("topic", code)?;
-    let expected = if_match.expected()?;
+    let expected = if_match.expected_for("topic", &code)?;
     let change = Change {
         key_name: admin.0.name,
         reason,
     };
-    let mut tx = state.db.begin().await?;
+    let mut tx = store::begin_write(&state.db).await?;
     let outcome = store::catalogue::delete_topic(&mut tx, &code, expected, &change).await?;
     body::check_catalogue_write(outcome, "topic", &code)?;
     tx.commit().await?;

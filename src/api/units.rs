@@ -84,7 +84,7 @@ async fn create_unit(
         key_name: admin.0.name,
         reason,
     };
-    let mut tx = state.db.begin().await?;
+    let mut tx = store::begin_write(&state.db).await?;
     store::catalogue::insert_unit(&mut tx, &valid, &change).await?;
     tx.commit().await?;
     let location = format!("/api/v1/units/{}", valid.code);
@@ -127,12 +127,12 @@ async fn replace_unit(
     body::same_key("code", &input.code, &code)?;
     let catalogue = store::catalogue::load_view(&state.db).await?;
     let valid = input.validate(&catalogue).map_err(Error::Validation)?;
-    let expected = if_match.expected()?;
+    let expected = if_match.expected_for("unit", &code)?;
     let change = Change {
         key_name: admin.0.name,
         reason,
     };
-    let mut tx = state.db.begin().await?;
+    let mut tx = store::begin_write(&state.db).await?;
     let outcome = store::catalogue::replace_unit(&mut tx, &code, expected, &valid, &change).await?;
     let revision = body::check_catalogue_write(outcome, "unit", &code)?;
     tx.commit().await?;
@@ -163,12 +163,12 @@ async fn delete_unit(
     ChangeReason(reason): ChangeReason,
 ) -> Result<axum::http::StatusCode> {
     let code = params::path_code("unit", code)?;
-    let expected = if_match.expected()?;
+    let expected = if_match.expected_for("unit", &code)?;
     let change = Change {
         key_name: admin.0.name,
         reason,
     };
-    let mut tx = state.db.begin().await?;
+    let mut tx = store::begin_write(&state.db).await?;
     let outcome = store::catalogue::delete_unit(&mut tx, &code, expected, &change).await?;
     body::check_catalogue_write(outcome, "unit", &code)?;
     tx.commit().await?;

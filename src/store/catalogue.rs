@@ -140,6 +140,20 @@ pub async fn replace_region(
     if !expected.allows(revision) {
         return Ok(CatalogueWrite::Stale { current: revision });
     }
+    if let Some(parent) = &input.parent_code {
+        let cycle = sqlx::query_scalar!(
+            r#"select exists (select 1 from region_scope($1, true) as below (code) where code = $2) as "cycle!""#,
+            key,
+            parent
+        )
+        .fetch_one(&mut *conn)
+        .await?;
+        if cycle {
+            return Ok(CatalogueWrite::InUse(format!(
+                "its parent cannot be `{parent}`, which lies within it"
+            )));
+        }
+    }
     let after = sqlx::query!(
         r#"update regions set parent_code = $2, level = $3, code_scheme = $4, name_zh = $5, name_en = $6, note = $7, revision = revision + 1
            where code = $1

@@ -195,14 +195,22 @@ pub async fn replace_many(
         return Ok(0);
     }
     let versions: Vec<i64> = rows.iter().map(|(stored, _)| stored.version_id).collect();
+    // One moment for the whole batch: old versions end when new ones start.
+    let stamp = sqlx::query_scalar!(r#"select clock_timestamp() as "now!""#)
+        .fetch_one(&mut *conn)
+        .await?;
     sqlx::query!(
-        "update observations set valid_to = now() where version_id = any($1)",
-        &versions
+        "update observations set valid_to = greatest($2, valid_from) where version_id = any($1)",
+        &versions,
+        stamp
     )
     .execute(&mut *conn)
     .await?;
     let ids: Vec<i64> = rows.iter().map(|(stored, _)| stored.id).collect();
-    let revisions: Vec<i32> = rows.iter().map(|(stored, _)| stored.revision + 1).collect();
+    let revisions: Vec<i32> = rows
+        .iter()
+        .map(|(stored, _)| stored.revision.saturating_add(1))
+        .collect();
     let befores: Vec<Value> = rows.iter().map(|(stored, _)| stored.doc.clone()).collect();
     let inputs: Vec<&ValidObservation> = rows.iter().map(|(_, input)| *input).collect();
     let c = Columns::of(&inputs);
@@ -211,8 +219,8 @@ pub async fn replace_many(
                insert into observations (id, revision, indicator_code, region_code, period_start, period_end,
                                          period_label, value, qualifier, comparison_basis, reported_value,
                                          reported_unit, reported_unit_code, reported_text, derived, formula,
-                                         source_id, excerpt)
-               select * from unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::date[], $6::date[],
+                                         source_id, excerpt, valid_from)
+               select *, $22::timestamptz from unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::date[], $6::date[],
                                     $7::text[], $8::numeric[], $9::text[], $10::text[], $11::numeric[], $12::text[],
                                     $13::text[], $14::text[], $15::bool[], $16::text[], $17::text[], $18::text[])
                returning id, revision, to_jsonb(observations) - 'version_id' as doc
@@ -241,6 +249,7 @@ pub async fn replace_many(
         change.key_name,
         change.reason,
         &befores,
+        stamp,
     )
     .execute(conn)
     .await?;

@@ -304,20 +304,23 @@ pub async fn replace_observation(
             current: current.revision,
         });
     }
-    sqlx::query!(
-        "update observations set valid_to = now() where version_id = $1",
+    // The next version starts exactly when this one ends.
+    let stamp = sqlx::query_scalar!(
+        r#"update observations set valid_to = greatest(clock_timestamp(), valid_from)
+           where version_id = $1 returning valid_to as "valid_to!""#,
         current.version_id
     )
-    .execute(&mut *conn)
+    .fetch_one(&mut *conn)
     .await?;
     let next = sqlx::query!(
         r#"insert into observations (id, revision, indicator_code, region_code, period_start, period_end, period_label,
                                     value, qualifier, comparison_basis, reported_value, reported_unit,
-                                    reported_unit_code, reported_text, derived, formula, source_id, excerpt)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+                                    reported_unit_code, reported_text, derived, formula, source_id, excerpt,
+                                    valid_from)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
            returning revision, to_jsonb(observations) - 'version_id' as "doc!""#,
         id,
-        current.revision + 1,
+        current.revision.saturating_add(1),
         input.indicator_code,
         input.region_code,
         input.period_start,
@@ -334,6 +337,7 @@ pub async fn replace_observation(
         input.formula,
         input.source_id,
         input.excerpt,
+        stamp,
     )
     .fetch_one(&mut *conn)
     .await?;
@@ -370,7 +374,7 @@ pub async fn delete_observation(
         });
     }
     sqlx::query!(
-        "update observations set valid_to = now() where version_id = $1",
+        "update observations set valid_to = greatest(clock_timestamp(), valid_from) where version_id = $1",
         current.version_id
     )
     .execute(&mut *conn)

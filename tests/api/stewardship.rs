@@ -491,7 +491,7 @@ async fn a_delete_is_a_tombstone(db: PgPool) {
     );
     let revisions = app.get("/api/v1/observations/20/revisions").await;
     assert_eq!(revisions.pluck("action"), ["create", "delete"]);
-    let at: String = sqlx::query_scalar("select to_json(min(at) - interval '1 millisecond') #>> '{}' from audit_log where action = 'delete'")
+    let at: String = sqlx::query_scalar("select to_json(valid_to - interval '1 millisecond') #>> '{}' from observations where id = 20")
         .fetch_one(&db)
         .await
         .unwrap();
@@ -506,7 +506,11 @@ async fn a_delete_is_a_tombstone(db: PgPool) {
             at.replace('+', "%2B")
         ))
         .await;
-    assert_eq!(vintage.status, StatusCode::OK, "{at}");
+    assert_eq!(
+        vintage.status,
+        StatusCode::OK,
+        "just before the delete, {at}, it was there"
+    );
 }
 
 #[sqlx::test]
@@ -1009,4 +1013,152 @@ async fn injection_strings_in_every_query_parameter_change_nothing(db: PgPool) {
         "every documented query parameter was probed ({probed})"
     );
     assert_eq!(snapshot(&db).await, before, "nothing changed");
+}
+
+#[sqlx::test]
+async fn text_that_postgres_cannot_store_is_422_not_500(db: PgPool) {
+    let editor = bearer(&db, "alice", Role::Editor).await;
+    let admin = bearer(&db, "root", Role::Admin).await;
+    let app = TestApp::new(db.clone());
+    let mut body = new_figure(1);
+    body["period_label"] = json!("2023\u{0}年");
+    let response = app
+        .send_json(
+            Method::POST,
+            "/api/v1/observations",
+            &[("authorization", editor.as_str())],
+            &body,
+        )
+        .await;
+    assert_eq!(
+        response.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        response.body
+    );
+    assert_eq!(response.body["errors"][0]["field"], "period_label");
+    let topic = json!({ "code": "education", "name_zh": "教育\u{0}", "name_en": "Education", "position": 9 });
+    let response = app
+        .send_json(
+            Method::POST,
+            "/api/v1/topics",
+            &[("authorization", admin.as_str())],
+            &topic,
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let reason = app
+        .send_json(
+            Method::POST,
+            "/api/v1/observations",
+            &[
+                ("authorization", editor.as_str()),
+                ("x-change-reason", "a%00b"),
+            ],
+            &new_figure(1),
+        )
+        .await;
+    assert_eq!(reason.status, StatusCode::BAD_REQUEST);
+    assert_eq!(reason.body["errors"][0]["field"], "X-Change-Reason");
+}
+
+#[sqlx::test]
+async fn an_empty_csv_cell_for_a_value_or_date_is_rejected_not_defaulted(db: PgPool) {
+    let editor = bearer(&db, "alice", Role::Editor).await;
+    let app = TestApp::new(db.clone());
+    let before = snapshot(&db).await;
+    let csv = "indicator_code,region_code,period_start,period_end,period_label,value,derived,formula,evidence_source_id,evidence_excerpt\n\
+               job_fair_employment_intentions,371502,2020-01-01,2020-12-31,2020年,,true,test,dongchangfu-2024,招聘会\n\
+               job_fair_employment_intentions,371502,,2021-12-31,2021年,5,true,test,dongchangfu-2024,招聘会\n";
+    let response = app
+        .raw_with_body(
+            Method::POST,
+            "/api/v1/imports",
+            &[
+                ("authorization", editor.as_str()),
+                ("content-type", "text/csv"),
+            ],
+            csv.as_bytes().to_vec(),
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: Value = serde_json::from_slice(&response.body).unwrap();
+    assert_eq!(
+        problem["report"]["rejections"][0]["errors"][0]["field"],
+        "value"
+    );
+    assert_eq!(
+        problem["report"]["rejections"][1]["errors"][0]["field"],
+        "period_start"
+    );
+    assert_eq!(snapshot(&db).await, before);
+}
+
+#[sqlx::test]
+async fn a_region_cannot_be_moved_below_itself(db: PgPool) {
+    let admin = bearer(&db, "root", Role::Admin).await;
+    let app = TestApp::new(db);
+    let city = json!({ "code": "371500", "parent_code": "371502-tangyi", "level": "prefecture",
+                       "name_zh": "聊城市", "name_en": "Liaocheng City", "note": null });
+    let response = app
+        .send_json(
+            Method::PUT,
+            "/api/v1/regions/371500",
+            &[("authorization", admin.as_str()), ("if-match", "*")],
+            &city,
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::CONFLICT, "{}", response.body);
+    assert!(
+        response.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("lies within it")
+    );
+    let subtree = app
+        .get("/api/v1/observations?region=371500&descendants=true")
+        .await;
+    assert_eq!(
+        subtree.body["meta"]["total"], 28,
+        "the hierarchy is unchanged"
+    );
+}
+
+#[sqlx::test]
+async fn an_etag_of_another_resource_does_not_match(db: PgPool) {
+    let editor = bearer(&db, "alice", Role::Editor).await;
+    let app = TestApp::new(db);
+    let tag = app.get("/api/v1/observations/19").await.headers["etag"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(tag, "\"observation-19-r1\"");
+    let response = app
+        .send_json(
+            Method::PUT,
+            "/api/v1/observations/20",
+            &[
+                ("authorization", editor.as_str()),
+                ("if-match", tag.as_str()),
+            ],
+            &refund("378.46"),
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::PRECONDITION_FAILED);
+    let weak = app
+        .send_json(
+            Method::PUT,
+            "/api/v1/observations/20",
+            &[
+                ("authorization", editor.as_str()),
+                ("if-match", "W/\"observation-20-r1\""),
+            ],
+            &refund("378.46"),
+        )
+        .await;
+    assert_eq!(
+        weak.status,
+        StatusCode::PRECONDITION_FAILED,
+        "If-Match compares strongly"
+    );
 }
