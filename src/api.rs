@@ -6,6 +6,7 @@ mod audit;
 pub mod auth;
 mod body;
 mod caching;
+mod catalogue_writes;
 mod dashboard;
 mod extract;
 mod filters;

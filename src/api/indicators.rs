@@ -9,16 +9,15 @@ use utoipa_axum::routes;
 
 use super::auth::Admin;
 use super::body::{self, ApiJson, ChangeReason, IfMatch};
+use super::catalogue_writes;
 use crate::domain::input::IndicatorInput;
-use crate::store::audit::Change;
-use axum::response::IntoResponse;
 
 use super::output::{ObjectParams, Output, OutputParams};
 use super::params::{self, Code, PageParams, SearchText};
 use super::{ApiQuery, ListResponse, filters};
 use crate::domain::Indicator;
 use crate::store::indicators::{self, IndicatorFilter};
-use crate::{AppState, Error, Result, store};
+use crate::{AppState, Error, Result};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -89,7 +88,7 @@ async fn get_indicator(
     let indicator = indicators::find_indicator(&state.db, &code)
         .await?
         .ok_or_else(|| Error::not_found("indicator", &code))?;
-    let etag = indicator_etag(&state, &code).await?;
+    let etag = catalogue_writes::etag::<IndicatorInput>(&state, &code).await?;
     body::with_etag(output.object(&indicator)?, &etag)
 }
 
@@ -126,26 +125,7 @@ async fn create_indicator(
     ChangeReason(reason): ChangeReason,
     ApiJson(input): ApiJson<IndicatorInput>,
 ) -> Result<axum::response::Response> {
-    let catalogue = store::catalogue::load_view(&state.db).await?;
-    let valid = input.validate(&catalogue).map_err(Error::Validation)?;
-    let change = Change {
-        key_name: admin.0.name,
-        reason,
-    };
-    let mut tx = store::begin_write(&state.db).await?;
-    store::catalogue::insert_indicator(&mut tx, &valid, &change).await?;
-    tx.commit().await?;
-    let location = format!("/api/v1/indicators/{}", valid.code);
-    let mut response = (
-        axum::http::StatusCode::CREATED,
-        axum::Json(serde_json::json!({ "code": valid.code, "revision": 1 })),
-    )
-        .into_response();
-    response.headers_mut().insert(
-        axum::http::header::LOCATION,
-        axum::http::HeaderValue::from_str(&location).map_err(|e| Error::Internal(e.into()))?,
-    );
-    body::with_etag(response, &body::resource_etag("indicator", &valid.code, 1))
+    catalogue_writes::create(&state, admin, reason, input).await
 }
 
 /// Replaces a indicator in place (admin); needs `If-Match`.
@@ -171,23 +151,7 @@ async fn replace_indicator(
     ChangeReason(reason): ChangeReason,
     ApiJson(input): ApiJson<IndicatorInput>,
 ) -> Result<axum::response::Response> {
-    let code = params::path_code("indicator", code)?;
-    body::same_key("code", &input.code, &code)?;
-    let catalogue = store::catalogue::load_view(&state.db).await?;
-    let valid = input.validate(&catalogue).map_err(Error::Validation)?;
-    let expected = if_match.expected_for("indicator", &code)?;
-    let change = Change {
-        key_name: admin.0.name,
-        reason,
-    };
-    let mut tx = store::begin_write(&state.db).await?;
-    let outcome =
-        store::catalogue::replace_indicator(&mut tx, &code, expected, &valid, &change).await?;
-    let revision = body::check_catalogue_write(outcome, "indicator", &code)?;
-    tx.commit().await?;
-    let response =
-        axum::Json(serde_json::json!({ "code": code, "revision": revision })).into_response();
-    body::with_etag(response, &body::resource_etag("indicator", &code, revision))
+    catalogue_writes::replace(&state, admin, code, if_match, reason, input).await
 }
 
 /// Deletes a indicator (admin): a tombstone, refused while live records depend on it; needs `If-Match`.
@@ -211,23 +175,5 @@ async fn delete_indicator(
     if_match: IfMatch,
     ChangeReason(reason): ChangeReason,
 ) -> Result<axum::http::StatusCode> {
-    let code = params::path_code("indicator", code)?;
-    let expected = if_match.expected_for("indicator", &code)?;
-    let change = Change {
-        key_name: admin.0.name,
-        reason,
-    };
-    let mut tx = store::begin_write(&state.db).await?;
-    let outcome = store::catalogue::delete_indicator(&mut tx, &code, expected, &change).await?;
-    body::check_catalogue_write(outcome, "indicator", &code)?;
-    tx.commit().await?;
-    Ok(axum::http::StatusCode::NO_CONTENT)
-}
-
-/// A live indicator's resource `ETag`, for `If-Match` on a later write.
-async fn indicator_etag(state: &AppState, key: &str) -> Result<String> {
-    let revision = store::catalogue::revision(&state.db, "indicator", key)
-        .await?
-        .ok_or_else(|| Error::not_found("indicator", key))?;
-    Ok(body::resource_etag("indicator", key, revision))
+    catalogue_writes::delete::<IndicatorInput>(&state, admin, code, if_match, reason).await
 }

@@ -9,16 +9,15 @@ use utoipa_axum::routes;
 
 use super::auth::Admin;
 use super::body::{self, ApiJson, ChangeReason, IfMatch};
+use super::catalogue_writes;
 use crate::domain::input::RegionInput;
-use crate::store::audit::Change;
-use axum::response::IntoResponse;
 
 use super::output::{ObjectParams, Output, OutputParams};
 use super::params::{self, Code, PageParams};
 use super::{ApiQuery, ListResponse, filters};
 use crate::domain::{Region, RegionDetail};
 use crate::store::regions::{self, RegionFilter};
-use crate::{AppState, Error, Result, store};
+use crate::{AppState, Error, Result};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -116,7 +115,7 @@ async fn get_region(
         None => None,
     };
     let children = regions::list_children(&state.db, &code).await?;
-    let etag = region_etag(&state, &code).await?;
+    let etag = catalogue_writes::etag::<RegionInput>(&state, &code).await?;
     body::with_etag(
         output.object(&RegionDetail {
             region,
@@ -157,26 +156,7 @@ async fn create_region(
     ChangeReason(reason): ChangeReason,
     ApiJson(input): ApiJson<RegionInput>,
 ) -> Result<axum::response::Response> {
-    let catalogue = store::catalogue::load_view(&state.db).await?;
-    let valid = input.validate(&catalogue).map_err(Error::Validation)?;
-    let change = Change {
-        key_name: admin.0.name,
-        reason,
-    };
-    let mut tx = store::begin_write(&state.db).await?;
-    store::catalogue::insert_region(&mut tx, &valid, &change).await?;
-    tx.commit().await?;
-    let location = format!("/api/v1/regions/{}", valid.code);
-    let mut response = (
-        axum::http::StatusCode::CREATED,
-        axum::Json(serde_json::json!({ "code": valid.code, "revision": 1 })),
-    )
-        .into_response();
-    response.headers_mut().insert(
-        axum::http::header::LOCATION,
-        axum::http::HeaderValue::from_str(&location).map_err(|e| Error::Internal(e.into()))?,
-    );
-    body::with_etag(response, &body::resource_etag("region", &valid.code, 1))
+    catalogue_writes::create(&state, admin, reason, input).await
 }
 
 /// Replaces a region in place (admin); needs `If-Match`.
@@ -202,23 +182,7 @@ async fn replace_region(
     ChangeReason(reason): ChangeReason,
     ApiJson(input): ApiJson<RegionInput>,
 ) -> Result<axum::response::Response> {
-    let code = params::path_code("region", code)?;
-    body::same_key("code", &input.code, &code)?;
-    let catalogue = store::catalogue::load_view(&state.db).await?;
-    let valid = input.validate(&catalogue).map_err(Error::Validation)?;
-    let expected = if_match.expected_for("region", &code)?;
-    let change = Change {
-        key_name: admin.0.name,
-        reason,
-    };
-    let mut tx = store::begin_write(&state.db).await?;
-    let outcome =
-        store::catalogue::replace_region(&mut tx, &code, expected, &valid, &change).await?;
-    let revision = body::check_catalogue_write(outcome, "region", &code)?;
-    tx.commit().await?;
-    let response =
-        axum::Json(serde_json::json!({ "code": code, "revision": revision })).into_response();
-    body::with_etag(response, &body::resource_etag("region", &code, revision))
+    catalogue_writes::replace(&state, admin, code, if_match, reason, input).await
 }
 
 /// Deletes a region (admin): a tombstone, refused while live records depend on it; needs `If-Match`.
@@ -242,23 +206,5 @@ async fn delete_region(
     if_match: IfMatch,
     ChangeReason(reason): ChangeReason,
 ) -> Result<axum::http::StatusCode> {
-    let code = params::path_code("region", code)?;
-    let expected = if_match.expected_for("region", &code)?;
-    let change = Change {
-        key_name: admin.0.name,
-        reason,
-    };
-    let mut tx = store::begin_write(&state.db).await?;
-    let outcome = store::catalogue::delete_region(&mut tx, &code, expected, &change).await?;
-    body::check_catalogue_write(outcome, "region", &code)?;
-    tx.commit().await?;
-    Ok(axum::http::StatusCode::NO_CONTENT)
-}
-
-/// A live region's resource `ETag`, for `If-Match` on a later write.
-async fn region_etag(state: &AppState, key: &str) -> Result<String> {
-    let revision = store::catalogue::revision(&state.db, "region", key)
-        .await?
-        .ok_or_else(|| Error::not_found("region", key))?;
-    Ok(body::resource_etag("region", key, revision))
+    catalogue_writes::delete::<RegionInput>(&state, admin, code, if_match, reason).await
 }

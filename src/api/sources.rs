@@ -7,9 +7,8 @@ use utoipa_axum::routes;
 
 use super::auth::Admin;
 use super::body::{self, ApiJson, ChangeReason, IfMatch};
+use super::catalogue_writes;
 use crate::domain::input::SourceInput;
-use crate::store::audit::Change;
-use axum::response::IntoResponse;
 
 use super::output::{ObjectParams, Output, OutputParams};
 use super::params::{self, PageParams};
@@ -67,7 +66,7 @@ async fn get_source(
     let source = store::sources::find_source(&state.db, &id)
         .await?
         .ok_or_else(|| Error::not_found("source", &id))?;
-    let etag = source_etag(&state, &id).await?;
+    let etag = catalogue_writes::etag::<SourceInput>(&state, &id).await?;
     body::with_etag(output.object(&source)?, &etag)
 }
 
@@ -109,25 +108,7 @@ async fn create_source(
     ChangeReason(reason): ChangeReason,
     ApiJson(input): ApiJson<SourceInput>,
 ) -> Result<axum::response::Response> {
-    let valid = input.validate().map_err(Error::Validation)?;
-    let change = Change {
-        key_name: admin.0.name,
-        reason,
-    };
-    let mut tx = store::begin_write(&state.db).await?;
-    store::catalogue::insert_source(&mut tx, &valid, &change).await?;
-    tx.commit().await?;
-    let location = format!("/api/v1/sources/{}", valid.id);
-    let mut response = (
-        axum::http::StatusCode::CREATED,
-        axum::Json(serde_json::json!({ "id": valid.id, "revision": 1 })),
-    )
-        .into_response();
-    response.headers_mut().insert(
-        axum::http::header::LOCATION,
-        axum::http::HeaderValue::from_str(&location).map_err(|e| Error::Internal(e.into()))?,
-    );
-    body::with_etag(response, &body::resource_etag("source", &valid.id, 1))
+    catalogue_writes::create(&state, admin, reason, input).await
 }
 
 /// Replaces a source in place (admin); needs `If-Match`.
@@ -153,21 +134,7 @@ async fn replace_source(
     ChangeReason(reason): ChangeReason,
     ApiJson(input): ApiJson<SourceInput>,
 ) -> Result<axum::response::Response> {
-    let id = params::path_code("source", id)?;
-    body::same_key("id", &input.id, &id)?;
-    let valid = input.validate().map_err(Error::Validation)?;
-    let expected = if_match.expected_for("source", &id)?;
-    let change = Change {
-        key_name: admin.0.name,
-        reason,
-    };
-    let mut tx = store::begin_write(&state.db).await?;
-    let outcome = store::catalogue::replace_source(&mut tx, &id, expected, &valid, &change).await?;
-    let revision = body::check_catalogue_write(outcome, "source", &id)?;
-    tx.commit().await?;
-    let response =
-        axum::Json(serde_json::json!({ "id": id, "revision": revision })).into_response();
-    body::with_etag(response, &body::resource_etag("source", &id, revision))
+    catalogue_writes::replace(&state, admin, id, if_match, reason, input).await
 }
 
 /// Deletes a source (admin): a tombstone, refused while live records depend on it; needs `If-Match`.
@@ -191,23 +158,5 @@ async fn delete_source(
     if_match: IfMatch,
     ChangeReason(reason): ChangeReason,
 ) -> Result<axum::http::StatusCode> {
-    let id = params::path_code("source", id)?;
-    let expected = if_match.expected_for("source", &id)?;
-    let change = Change {
-        key_name: admin.0.name,
-        reason,
-    };
-    let mut tx = store::begin_write(&state.db).await?;
-    let outcome = store::catalogue::delete_source(&mut tx, &id, expected, &change).await?;
-    body::check_catalogue_write(outcome, "source", &id)?;
-    tx.commit().await?;
-    Ok(axum::http::StatusCode::NO_CONTENT)
-}
-
-/// A live source's resource `ETag`, for `If-Match` on a later write.
-async fn source_etag(state: &AppState, key: &str) -> Result<String> {
-    let revision = store::catalogue::revision(&state.db, "source", key)
-        .await?
-        .ok_or_else(|| Error::not_found("source", key))?;
-    Ok(body::resource_etag("source", key, revision))
+    catalogue_writes::delete::<SourceInput>(&state, admin, id, if_match, reason).await
 }

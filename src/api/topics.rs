@@ -7,9 +7,8 @@ use utoipa_axum::routes;
 
 use super::auth::Admin;
 use super::body::{self, ApiJson, ChangeReason, IfMatch};
+use super::catalogue_writes;
 use crate::domain::input::TopicInput;
-use crate::store::audit::Change;
-use axum::response::IntoResponse;
 
 use super::output::{ObjectParams, Output, OutputParams};
 use super::params::{self, PageParams};
@@ -70,25 +69,7 @@ async fn create_topic(
     ChangeReason(reason): ChangeReason,
     ApiJson(input): ApiJson<TopicInput>,
 ) -> Result<axum::response::Response> {
-    let valid = input.validate().map_err(Error::Validation)?;
-    let change = Change {
-        key_name: admin.0.name,
-        reason,
-    };
-    let mut tx = store::begin_write(&state.db).await?;
-    store::catalogue::insert_topic(&mut tx, &valid, &change).await?;
-    tx.commit().await?;
-    let location = format!("/api/v1/topics/{}", valid.code);
-    let mut response = (
-        axum::http::StatusCode::CREATED,
-        axum::Json(serde_json::json!({ "code": valid.code, "revision": 1 })),
-    )
-        .into_response();
-    response.headers_mut().insert(
-        axum::http::header::LOCATION,
-        axum::http::HeaderValue::from_str(&location).map_err(|e| Error::Internal(e.into()))?,
-    );
-    body::with_etag(response, &body::resource_etag("topic", &valid.code, 1))
+    catalogue_writes::create(&state, admin, reason, input).await
 }
 
 /// Replaces a topic in place (admin); needs `If-Match`.
@@ -114,22 +95,7 @@ async fn replace_topic(
     ChangeReason(reason): ChangeReason,
     ApiJson(input): ApiJson<TopicInput>,
 ) -> Result<axum::response::Response> {
-    let code = params::path_code("topic", code)?;
-    body::same_key("code", &input.code, &code)?;
-    let valid = input.validate().map_err(Error::Validation)?;
-    let expected = if_match.expected_for("topic", &code)?;
-    let change = Change {
-        key_name: admin.0.name,
-        reason,
-    };
-    let mut tx = store::begin_write(&state.db).await?;
-    let outcome =
-        store::catalogue::replace_topic(&mut tx, &code, expected, &valid, &change).await?;
-    let revision = body::check_catalogue_write(outcome, "topic", &code)?;
-    tx.commit().await?;
-    let response =
-        axum::Json(serde_json::json!({ "code": code, "revision": revision })).into_response();
-    body::with_etag(response, &body::resource_etag("topic", &code, revision))
+    catalogue_writes::replace(&state, admin, code, if_match, reason, input).await
 }
 
 /// Deletes a topic (admin): a tombstone, refused while live records depend on it; needs `If-Match`.
@@ -153,25 +119,7 @@ async fn delete_topic(
     if_match: IfMatch,
     ChangeReason(reason): ChangeReason,
 ) -> Result<axum::http::StatusCode> {
-    let code = params::path_code("topic", code)?;
-    let expected = if_match.expected_for("topic", &code)?;
-    let change = Change {
-        key_name: admin.0.name,
-        reason,
-    };
-    let mut tx = store::begin_write(&state.db).await?;
-    let outcome = store::catalogue::delete_topic(&mut tx, &code, expected, &change).await?;
-    body::check_catalogue_write(outcome, "topic", &code)?;
-    tx.commit().await?;
-    Ok(axum::http::StatusCode::NO_CONTENT)
-}
-
-/// A live topic's resource `ETag`, for `If-Match` on a later write.
-async fn topic_etag(state: &AppState, key: &str) -> Result<String> {
-    let revision = store::catalogue::revision(&state.db, "topic", key)
-        .await?
-        .ok_or_else(|| Error::not_found("topic", key))?;
-    Ok(body::resource_etag("topic", key, revision))
+    catalogue_writes::delete::<TopicInput>(&state, admin, code, if_match, reason).await
 }
 
 /// One topic; its `ETag` names its revision, for `If-Match`.
@@ -193,6 +141,6 @@ async fn get_topic(
     let item = store::topics::find_topic(&state.db, &code)
         .await?
         .ok_or_else(|| Error::not_found("topic", &code))?;
-    let etag = topic_etag(&state, &code).await?;
+    let etag = catalogue_writes::etag::<TopicInput>(&state, &code).await?;
     body::with_etag(output.object(&item)?, &etag)
 }

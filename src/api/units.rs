@@ -7,9 +7,8 @@ use utoipa_axum::routes;
 
 use super::auth::Admin;
 use super::body::{self, ApiJson, ChangeReason, IfMatch};
+use super::catalogue_writes;
 use crate::domain::input::UnitInput;
-use crate::store::audit::Change;
-use axum::response::IntoResponse;
 
 use super::output::{ObjectParams, Output, OutputParams};
 use super::params::{self, PageParams};
@@ -78,26 +77,7 @@ async fn create_unit(
     ChangeReason(reason): ChangeReason,
     ApiJson(input): ApiJson<UnitInput>,
 ) -> Result<axum::response::Response> {
-    let catalogue = store::catalogue::load_view(&state.db).await?;
-    let valid = input.validate(&catalogue).map_err(Error::Validation)?;
-    let change = Change {
-        key_name: admin.0.name,
-        reason,
-    };
-    let mut tx = store::begin_write(&state.db).await?;
-    store::catalogue::insert_unit(&mut tx, &valid, &change).await?;
-    tx.commit().await?;
-    let location = format!("/api/v1/units/{}", valid.code);
-    let mut response = (
-        axum::http::StatusCode::CREATED,
-        axum::Json(serde_json::json!({ "code": valid.code, "revision": 1 })),
-    )
-        .into_response();
-    response.headers_mut().insert(
-        axum::http::header::LOCATION,
-        axum::http::HeaderValue::from_str(&location).map_err(|e| Error::Internal(e.into()))?,
-    );
-    body::with_etag(response, &body::resource_etag("unit", &valid.code, 1))
+    catalogue_writes::create(&state, admin, reason, input).await
 }
 
 /// Replaces a unit in place (admin); needs `If-Match`.
@@ -123,22 +103,7 @@ async fn replace_unit(
     ChangeReason(reason): ChangeReason,
     ApiJson(input): ApiJson<UnitInput>,
 ) -> Result<axum::response::Response> {
-    let code = params::path_code("unit", code)?;
-    body::same_key("code", &input.code, &code)?;
-    let catalogue = store::catalogue::load_view(&state.db).await?;
-    let valid = input.validate(&catalogue).map_err(Error::Validation)?;
-    let expected = if_match.expected_for("unit", &code)?;
-    let change = Change {
-        key_name: admin.0.name,
-        reason,
-    };
-    let mut tx = store::begin_write(&state.db).await?;
-    let outcome = store::catalogue::replace_unit(&mut tx, &code, expected, &valid, &change).await?;
-    let revision = body::check_catalogue_write(outcome, "unit", &code)?;
-    tx.commit().await?;
-    let response =
-        axum::Json(serde_json::json!({ "code": code, "revision": revision })).into_response();
-    body::with_etag(response, &body::resource_etag("unit", &code, revision))
+    catalogue_writes::replace(&state, admin, code, if_match, reason, input).await
 }
 
 /// Deletes a unit (admin): a tombstone, refused while live records depend on it; needs `If-Match`.
@@ -162,25 +127,7 @@ async fn delete_unit(
     if_match: IfMatch,
     ChangeReason(reason): ChangeReason,
 ) -> Result<axum::http::StatusCode> {
-    let code = params::path_code("unit", code)?;
-    let expected = if_match.expected_for("unit", &code)?;
-    let change = Change {
-        key_name: admin.0.name,
-        reason,
-    };
-    let mut tx = store::begin_write(&state.db).await?;
-    let outcome = store::catalogue::delete_unit(&mut tx, &code, expected, &change).await?;
-    body::check_catalogue_write(outcome, "unit", &code)?;
-    tx.commit().await?;
-    Ok(axum::http::StatusCode::NO_CONTENT)
-}
-
-/// A live unit's resource `ETag`, for `If-Match` on a later write.
-async fn unit_etag(state: &AppState, key: &str) -> Result<String> {
-    let revision = store::catalogue::revision(&state.db, "unit", key)
-        .await?
-        .ok_or_else(|| Error::not_found("unit", key))?;
-    Ok(body::resource_etag("unit", key, revision))
+    catalogue_writes::delete::<UnitInput>(&state, admin, code, if_match, reason).await
 }
 
 /// One unit; its `ETag` names its revision, for `If-Match`.
@@ -202,6 +149,6 @@ async fn get_unit(
     let item = store::units::find_unit(&state.db, &code)
         .await?
         .ok_or_else(|| Error::not_found("unit", &code))?;
-    let etag = unit_etag(&state, &code).await?;
+    let etag = catalogue_writes::etag::<UnitInput>(&state, &code).await?;
     body::with_etag(output.object(&item)?, &etag)
 }
