@@ -13,8 +13,10 @@ mod filters;
 mod health;
 mod imports;
 mod indicators;
+mod limits;
 mod list;
 mod observations;
+mod observe;
 pub mod openapi;
 mod output;
 mod params;
@@ -32,15 +34,14 @@ pub use list::{ListMeta, ListResponse};
 use std::time::Duration;
 
 use axum::Router;
-use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, MatchedPath};
-use axum::http::{HeaderName, HeaderValue, Method, Request, StatusCode, Uri, header};
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::trace::TraceLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::error::{PROBLEM_JSON, Problem};
@@ -58,7 +59,10 @@ pub fn app(state: AppState) -> Router {
     };
 
     router
-        .route_layer(middleware::from_fn_with_state(state.clone(), auth::require_key_for_reads))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::require_key_for_reads,
+        ))
         .merge(openapi::docs_router(document))
         .route_layer(middleware::from_fn(move |request, next| {
             documented.clone().reject_unknown(request, next)
@@ -67,16 +71,22 @@ pub fn app(state: AppState) -> Router {
         .fallback(no_route)
         .layer(middleware::map_response(problem_for_bare_errors))
         .layer(CompressionLayer::new())
-        .layer(middleware::from_fn_with_state(cache, caching::conditional_get))
+        .layer(middleware::from_fn_with_state(
+            cache,
+            caching::conditional_get,
+        ))
+        .layer(middleware::from_fn_with_state(
+            limits::Limits::new(&state.config),
+            limits::bound,
+        ))
         .layer(cors(&state.config))
         .layer(CatchPanicLayer::custom(panic_problem))
-        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
-            let route = request
-                .extensions()
-                .get::<MatchedPath>()
-                .map_or("unmatched", MatchedPath::as_str);
-            tracing::info_span!("request", method = %request.method(), route, uri = %request.uri())
-        }))
+        .layer(middleware::from_fn_with_state(
+            state.metrics.clone(),
+            observe::observe,
+        ))
+        .layer(PropagateRequestIdLayer::new(observe::REQUEST_ID))
+        .layer(SetRequestIdLayer::new(observe::REQUEST_ID, MakeRequestUuid))
         .with_state(state)
 }
 
@@ -152,7 +162,8 @@ fn cors(config: &Config) -> CorsLayer {
             header::CONTENT_DISPOSITION,
             header::LOCATION,
             header::RETRY_AFTER,
-            HeaderName::from_static("x-request-id"),
+            observe::REQUEST_ID,
+            HeaderName::from_static("server-timing"),
         ])
         .max_age(Duration::from_secs(3600))
 }

@@ -90,9 +90,19 @@ pub enum Error {
     #[error("{0}")]
     Unprocessable(String),
 
-    /// A dependency the request needs is down (503).
+    /// The request cannot be served now, because a dependency it needs is
+    /// down or the server is at its limit (503); retry after that many
+    /// seconds.
+    #[error("{detail}")]
+    Unavailable { detail: String, retry_after: u64 },
+
+    /// The request or one of its database statements ran out of time (504).
     #[error("{0}")]
-    Unavailable(String),
+    Timeout(String),
+
+    /// The request's head (URI and headers) is larger than the limit (431).
+    #[error("{0}")]
+    HeadersTooLarge(String),
 
     /// A database failure: logged, never shown to the client (500).
     #[error("database error")]
@@ -127,6 +137,14 @@ impl Error {
         }
     }
 
+    /// The database cannot be reached (or is shutting down): 503, briefly.
+    pub fn database_unavailable() -> Self {
+        Self::Unavailable {
+            detail: "the database is not reachable; retry shortly".to_owned(),
+            retry_after: 2,
+        }
+    }
+
     pub fn not_found(resource: &'static str, key: impl Into<String>) -> Self {
         Self::NotFound {
             resource,
@@ -153,7 +171,9 @@ impl Error {
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
             Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Timeout(_) => StatusCode::GATEWAY_TIMEOUT,
+            Self::HeadersTooLarge(_) => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             Self::Database(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -239,7 +259,7 @@ impl IntoResponse for Error {
                     HeaderValue::from_static(challenge),
                 ));
             }
-            Self::TooManyRequests { retry_after } => {
+            Self::TooManyRequests { retry_after } | Self::Unavailable { retry_after, .. } => {
                 extra_headers.push((header::RETRY_AFTER, HeaderValue::from(retry_after)));
             }
             _ => {}
@@ -253,12 +273,26 @@ impl IntoResponse for Error {
 }
 
 /// Constraint violations become the client's problem, named by what they
-/// protect (Launchbadge's `on_constraint`); anything else stays a logged 500.
+/// protect (Launchbadge's `on_constraint`); an unreachable database is a 503
+/// and a statement over `DATABASE_STATEMENT_TIMEOUT` a 504; anything else
+/// stays a logged 500.
 impl From<sqlx::Error> for Error {
     fn from(error: sqlx::Error) -> Self {
+        if crate::store::is_unreachable(&error) {
+            tracing::warn!(%error, "database unavailable");
+            return Error::database_unavailable();
+        }
         let Some(database) = error.as_database_error() else {
             return Error::Database(error);
         };
+        let code = database.code();
+        let code = code.as_deref().unwrap_or_default();
+        // 57014, query_canceled: what statement_timeout raises.
+        if code == "57014" {
+            return Error::Timeout(
+                "a database statement ran longer than the server allows; narrow the request or retry later".to_owned(),
+            );
+        }
         let constraint = database.constraint().unwrap_or_default();
         match constraint {
             "observations_unique_period" => Error::Conflict(

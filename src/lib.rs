@@ -9,6 +9,8 @@ pub mod auth;
 pub mod config;
 pub mod domain;
 pub mod error;
+pub mod monitoring;
+pub mod server;
 pub mod store;
 pub mod telemetry;
 
@@ -27,6 +29,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Writes per key per minute.
     pub write_limiter: Arc<api::auth::WriteLimiter>,
+    /// What `/metrics` exposes.
+    pub metrics: monitoring::Metrics,
 }
 
 impl AppState {
@@ -38,6 +42,7 @@ impl AppState {
             db,
             config: Arc::new(config),
             write_limiter,
+            metrics: monitoring::Metrics::new(),
         }
     }
 }

@@ -4,7 +4,7 @@
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use district_indicators::auth::{NewKey, Role};
-use district_indicators::{AppState, Config, app, store, telemetry};
+use district_indicators::{AppState, Config, server, store, telemetry};
 use tokio::net::TcpListener;
 
 /// Performance indicators of Chinese districts, each traced to the sentence
@@ -49,7 +49,7 @@ enum KeysCommand {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    telemetry::init();
+    telemetry::init(cli.config.log_format);
     let db = store::connect(&cli.config).await?;
     store::migrate(&db).await?;
     match cli.command.unwrap_or(Command::Serve) {
@@ -103,10 +103,7 @@ async fn serve(state: AppState) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("could not listen on {}:{}", address.0, address.1))?;
     tracing::info!(address = %listener.local_addr()?, "serving");
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("server error")
+    server::serve(listener, state, shutdown_signal()).await
 }
 
 /// Resolves on Ctrl-C or SIGTERM, so in-flight requests can finish.
@@ -135,5 +132,4 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = terminate => {},
     }
-    tracing::info!("shutting down");
 }

@@ -18,6 +18,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use anyhow::Context;
+use backon::{ExponentialBuilder, Retryable};
 use sqlx::migrate::{MigrateDatabase, Migrator};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Postgres};
@@ -42,27 +43,84 @@ impl Page {
     };
 }
 
-/// Creates the database if it does not exist yet, then opens a pool.
+/// Waits for Postgres (retrying with backoff for up to
+/// `DATABASE_STARTUP_TIMEOUT`), creates the database if it does not exist
+/// yet, then opens the pool.
 pub async fn connect(config: &Config) -> anyhow::Result<PgPool> {
     let url = &config.database_url;
     // Validate the URL before anything else so a typo is reported as one.
-    let options =
-        PgConnectOptions::from_str(url).context("DATABASE_URL is not a valid Postgres URL")?;
-    if !Postgres::database_exists(url)
-        .await
-        .context("could not reach Postgres at DATABASE_URL")?
-    {
+    let options = PgConnectOptions::from_str(url)
+        .context("DATABASE_URL is not a valid Postgres URL")?
+        .application_name("district-indicators")
+        // Every statement is bounded; a longer one fails with 57014 (504).
+        .options([(
+            "statement_timeout",
+            config.database_statement_timeout.as_millis().to_string(),
+        )]);
+    let server = format!("{}:{}", options.get_host(), options.get_port());
+    let last_error = std::sync::Mutex::new(String::new());
+    let waiting = (|| Postgres::database_exists(url))
+        .retry(
+            ExponentialBuilder::default()
+                .with_min_delay(Duration::from_millis(250))
+                .with_max_delay(Duration::from_secs(5))
+                .without_max_times()
+                .with_jitter(),
+        )
+        .when(is_unreachable)
+        .notify(|error, wait| {
+            tracing::warn!(%server, %error, retry_in = ?wait, "waiting for Postgres");
+            if let Ok(mut last) = last_error.lock() {
+                *last = error.to_string();
+            }
+        });
+    let exists = match tokio::time::timeout(config.database_startup_timeout, waiting).await {
+        Ok(exists) => exists.with_context(|| format!("could not reach Postgres at {server}"))?,
+        Err(_) => anyhow::bail!(
+            "could not reach Postgres at {server}: gave up after DATABASE_STARTUP_TIMEOUT={} ({})",
+            humantime::format_duration(config.database_startup_timeout),
+            last_error
+                .lock()
+                .map(|last| last.clone())
+                .unwrap_or_default()
+        ),
+    };
+    if !exists {
         tracing::info!(database = options.get_database(), "creating database");
         Postgres::create_database(url)
             .await
             .context("could not create the database named in DATABASE_URL")?;
     }
-    PgPoolOptions::new()
+    let pool = PgPoolOptions::new()
         .max_connections(config.database_max_connections)
-        .acquire_timeout(Duration::from_secs(5))
+        .min_connections(config.database_min_connections)
+        .acquire_timeout(config.database_acquire_timeout)
+        // Emit each checkout's wait, which telemetry adds to its request.
+        .acquire_time_level(log::LevelFilter::Trace)
         .connect_with(options)
         .await
-        .context("could not connect to the database")
+        .context("could not connect to the database")?;
+    tracing::info!(%server, "connected to Postgres");
+    Ok(pool)
+}
+
+/// Whether an error means Postgres cannot be reached now (down, starting,
+/// shutting down, or the pool gave up waiting), as opposed to a fault in a
+/// query: the first is worth retrying, and a 503.
+pub fn is_unreachable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => true,
+        // Class 08: connection exceptions; 57P01-03: admin or crash
+        // shutdown, or "the database system is starting up".
+        sqlx::Error::Database(database) => database.code().is_some_and(|code| {
+            code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02" | "57P03")
+        }),
+        _ => false,
+    }
 }
 
 /// Applies the migrations that have not been applied yet.

@@ -104,8 +104,8 @@ pub async fn require_key_for_reads(
     request: Request,
     next: Next,
 ) -> Response {
-    let probe = matches!(request.uri().path(), "/healthz" | "/readyz");
-    if state.config.reads_require_key && !probe {
+    let operational = super::health::OPERATIONAL_PATHS.contains(&request.uri().path());
+    if state.config.reads_require_key && !operational {
         let (parts, body) = request.into_parts();
         if let Err(error) = authenticate(&parts, &state).await {
             return error.into_response();

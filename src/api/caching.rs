@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use sqlx::PgPool;
 use xxhash_rust::xxh3::Xxh3;
 
-use crate::store;
+use crate::{Error, store};
 
 /// What the caching middleware needs.
 #[derive(Clone)]
@@ -25,23 +25,21 @@ pub struct HttpCache {
     pub fingerprint: u64,
 }
 
-/// Paths whose answers must never be cached: the probes.
-const UNCACHED: &[&str] = &["/healthz", "/readyz"];
-
 pub async fn conditional_get(
     State(cache): State<HttpCache>,
     request: Request,
     next: Next,
 ) -> Response {
     let cacheable = matches!(*request.method(), Method::GET | Method::HEAD)
-        && !UNCACHED.contains(&request.uri().path());
+        && !super::health::OPERATIONAL_PATHS.contains(&request.uri().path());
     if !cacheable {
         return next.run(request).await;
     }
-    // Without a version there is no validator; the handler still answers
-    // (and reports the outage itself).
-    let Ok(version) = store::data_version(&cache.db).await else {
-        return next.run(request).await;
+    // Without a version there is no validator, and (the database being
+    // unreachable) no answer either: say so at once rather than wait twice.
+    let version = match store::data_version(&cache.db).await {
+        Ok(version) => version,
+        Err(error) => return Error::from(error).into_response(),
     };
     let base = tag_base(cache.fingerprint, version, request.uri(), request.headers());
     let if_none_match = request

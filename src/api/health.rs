@@ -1,18 +1,26 @@
-//! Liveness and readiness probes, outside /api/v1.
+//! The operator's endpoints, outside /api/v1: liveness and readiness
+//! probes, and Prometheus metrics.
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::{AppState, Error, Result, store};
+use crate::{AppState, Error, Result, monitoring, store};
+
+/// Paths that are never cached, never need a key and are never shed under
+/// load, so that an operator can always see the service's state.
+pub const OPERATIONAL_PATHS: &[&str] = &["/healthz", "/readyz", "/metrics"];
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(healthz))
         .routes(routes!(readyz))
+        .routes(routes!(metrics))
 }
 
 /// What a probe reports.
@@ -46,9 +54,24 @@ async fn readyz(State(state): State<AppState>) -> Result<Json<Health>> {
         })),
         Err(error) => {
             tracing::warn!(%error, "readiness check failed");
-            Err(Error::Unavailable(
-                "the database is not reachable".to_owned(),
-            ))
+            Err(Error::database_unavailable())
         }
     }
+}
+
+/// Prometheus metrics in the text exposition format: requests by route
+/// template and status (count and latency histogram), requests in flight,
+/// the database pool (open, idle, max, time waited) and build info. The
+/// README lists every series.
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    tag = "health",
+    responses((status = 200, description = "Prometheus text format 0.0.4", body = String, content_type = "text/plain"))
+)]
+async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, monitoring::CONTENT_TYPE)],
+        state.metrics.render(&state.db),
+    )
 }

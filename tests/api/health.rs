@@ -25,5 +25,9 @@ async fn readyz_is_503_problem_json_when_the_database_is_gone(db: PgPool) {
     let response = app.get("/readyz").await;
     assert_eq!(response.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(response.content_type(), "application/problem+json");
-    assert_eq!(response.body["detail"], "the database is not reachable");
+    assert_eq!(
+        response.body["detail"],
+        "the database is not reachable; retry shortly"
+    );
+    assert_eq!(response.headers["retry-after"], "2");
 }

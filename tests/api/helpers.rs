@@ -6,10 +6,11 @@ use axum::http::{HeaderMap, Method, Request, StatusCode};
 use district_indicators::auth::{NewKey, Role};
 use district_indicators::{AppState, Config, app};
 use http_body_util::BodyExt;
-use serde_json::Value;
+use serde_json::{Value, json};
 use sqlx::PgPool;
 use tower::ServiceExt;
 
+#[derive(Clone)]
 pub struct TestApp {
     router: Router,
 }
@@ -74,6 +75,8 @@ impl TestApp {
     }
 
     pub fn with_config(db: PgPool, config: Config) -> Self {
+        // What the binary's subscriber does for Server-Timing and /metrics.
+        district_indicators::telemetry::init_database_timing();
         Self {
             router: app(AppState::new(db, config)),
         }
@@ -180,4 +183,20 @@ pub async fn bearer(db: &PgPool, name: &str, role: Role) -> String {
         .await
         .expect("a key is created");
     format!("Bearer {}", key.token)
+}
+
+/// A derived figure for 2023 that every rule accepts.
+pub fn new_figure(value: u64) -> Value {
+    json!({
+        "indicator": "job_fair_employment_intentions",
+        "region": "371502",
+        "period_start": "2023-01-01",
+        "period_end": "2023-12-31",
+        "period_label": "2023年",
+        "value": value,
+        "derived": true,
+        "formula": "restated for a test",
+        "source_id": "dongchangfu-2024",
+        "excerpt": "组织开展“就业援助月”招聘会"
+    })
 }

@@ -11,6 +11,7 @@ mod helpers;
 mod http;
 mod observations;
 mod openapi;
+mod operations;
 mod seed;
 mod series;
 mod stewardship;

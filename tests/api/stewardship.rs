@@ -7,23 +7,7 @@ use district_indicators::auth::Role;
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
-use crate::helpers::{TestApp, bearer};
-
-/// A derived figure for 2023 that every rule accepts.
-fn new_figure(value: u64) -> Value {
-    json!({
-        "indicator": "job_fair_employment_intentions",
-        "region": "371502",
-        "period_start": "2023-01-01",
-        "period_end": "2023-12-31",
-        "period_label": "2023年",
-        "value": value,
-        "derived": true,
-        "formula": "restated for a test",
-        "source_id": "dongchangfu-2024",
-        "excerpt": "组织开展“就业援助月”招聘会"
-    })
-}
+use crate::helpers::{TestApp, bearer, new_figure};
 
 /// The printed refund figure, as a replacement body with another value.
 fn refund(value_10k: &str) -> Value {
