@@ -79,14 +79,15 @@ pub fn app(state: AppState) -> Router {
             limits::Limits::new(&state.config),
             limits::bound,
         ))
-        .layer(cors(&state.config))
         .layer(CatchPanicLayer::custom(panic_problem))
+        .layer(cors(&state.config))
         .layer(middleware::from_fn_with_state(
             state.metrics.clone(),
             observe::observe,
         ))
         .layer(PropagateRequestIdLayer::new(observe::REQUEST_ID))
         .layer(SetRequestIdLayer::new(observe::REQUEST_ID, MakeRequestUuid))
+        .layer(middleware::map_request(observe::sanitize_request_id))
         .with_state(state)
 }
 

@@ -279,6 +279,9 @@ impl IntoResponse for Error {
 impl From<sqlx::Error> for Error {
     fn from(error: sqlx::Error) -> Self {
         if crate::store::is_unreachable(&error) {
+            if matches!(error, sqlx::Error::PoolTimedOut) {
+                crate::telemetry::note_pool_timeout();
+            }
             tracing::warn!(%error, "database unavailable");
             return Error::database_unavailable();
         }

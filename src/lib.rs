@@ -38,11 +38,12 @@ impl AppState {
         let write_limiter = Arc::new(api::auth::WriteLimiter::new(
             config.write_rate_limit_per_minute,
         ));
+        let metrics = monitoring::Metrics::new(config.database_acquire_timeout);
         Self {
             db,
             config: Arc::new(config),
             write_limiter,
-            metrics: monitoring::Metrics::new(),
+            metrics,
         }
     }
 }

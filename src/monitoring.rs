@@ -6,13 +6,15 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::http::{Method, StatusCode};
+use axum::http::Method;
 use metrics::{
     Gauge, Unit, counter, describe_counter, describe_gauge, describe_histogram, gauge, histogram,
     with_local_recorder,
 };
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle, PrometheusRecorder};
 use sqlx::PgPool;
+
+use crate::telemetry::RequestTiming;
 
 /// The media type of the Prometheus text exposition format.
 pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
@@ -28,16 +30,13 @@ pub struct Metrics {
     recorder: Arc<PrometheusRecorder>,
     handle: PrometheusHandle,
     in_flight: Gauge,
-}
-
-impl Default for Metrics {
-    fn default() -> Self {
-        Self::new()
-    }
+    /// `DATABASE_ACQUIRE_TIMEOUT`: what a request that gave up waiting for a
+    /// connection waited.
+    acquire_timeout: Duration,
 }
 
 impl Metrics {
-    pub fn new() -> Self {
+    pub fn new(acquire_timeout: Duration) -> Self {
         let builder = PrometheusBuilder::new();
         // `set_buckets` fails only on an empty list; BUCKETS is not empty.
         let builder = builder.set_buckets(BUCKETS).unwrap_or_default();
@@ -72,12 +71,18 @@ impl Metrics {
             describe_histogram!(
                 "db_pool_acquire_wait_seconds",
                 Unit::Seconds,
-                "Per request: time spent waiting for a pooled connection. rate(_sum) is the mean number of requests waiting."
+                "Per request that used the database: time spent waiting for pooled connections, timeouts included. rate(_sum) is the mean number of requests waiting."
             );
+            describe_counter!(
+                "db_pool_acquire_timeouts_total",
+                Unit::Count,
+                "Waits for a pooled connection that ran past DATABASE_ACQUIRE_TIMEOUT (each a 503)."
+            );
+            counter!("db_pool_acquire_timeouts_total").absolute(0);
             describe_histogram!(
                 "db_statement_duration_seconds",
                 Unit::Seconds,
-                "Per request: time its SQL statements ran."
+                "Per request that used the database: time its SQL statements ran."
             );
             describe_gauge!(
                 "district_indicators_build_info",
@@ -95,6 +100,7 @@ impl Metrics {
             recorder: Arc::new(recorder),
             handle,
             in_flight,
+            acquire_timeout,
         }
     }
 
@@ -107,16 +113,25 @@ impl Metrics {
     /// Records one answered request.
     pub fn record_request(&self, request: &RequestRecord<'_>) {
         let labels = [
-            ("method", request.method.as_str().to_owned()),
+            ("method", method_label(request.method).to_owned()),
             ("route", request.route.to_owned()),
-            ("status", request.status.as_str().to_owned()),
+            ("status", request.status.to_string()),
         ];
+        let timing = request.timing;
+        let timeouts = timing.pool_timeouts();
+        let waited = timing.acquire_wait()
+            + self
+                .acquire_timeout
+                .saturating_mul(u32::try_from(timeouts).unwrap_or(u32::MAX));
         with_local_recorder(self.recorder.as_ref(), || {
             counter!("http_requests_total", &labels).increment(1);
             histogram!("http_request_duration_seconds", &labels)
                 .record(request.latency.as_secs_f64());
-            histogram!("db_pool_acquire_wait_seconds").record(request.acquire_wait.as_secs_f64());
-            histogram!("db_statement_duration_seconds").record(request.database.as_secs_f64());
+            if timing.used_database() {
+                histogram!("db_pool_acquire_wait_seconds").record(waited.as_secs_f64());
+                histogram!("db_statement_duration_seconds").record(timing.database().as_secs_f64());
+                counter!("db_pool_acquire_timeouts_total").increment(timeouts);
+            }
         });
     }
 
@@ -142,10 +157,25 @@ pub struct RequestRecord<'a> {
     /// The route template (`/api/v1/regions/{code}`), never the raw path, so
     /// the number of series stays bounded; `unmatched` for no route.
     pub route: &'a str,
-    pub status: StatusCode,
+    /// The status sent, or 499 for a request abandoned before its answer.
+    pub status: u16,
     pub latency: Duration,
-    pub database: Duration,
-    pub acquire_wait: Duration,
+    pub timing: &'a RequestTiming,
+}
+
+/// The method as a label: the standard ones by name, any other `OTHER`, so
+/// that invented methods cannot grow the number of series.
+fn method_label(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::OPTIONS => "OPTIONS",
+        _ => "OTHER",
+    }
 }
 
 /// Keeps a request counted in `http_requests_in_flight`, also if it is

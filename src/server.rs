@@ -11,8 +11,10 @@ use crate::{AppState, app};
 
 /// Serves until `shutdown` resolves, then stops accepting connections and
 /// lets in-flight requests finish for up to `SHUTDOWN_GRACE_PERIOD`; past
-/// that it returns anyway. A write is acknowledged only after its commit, so
-/// every acknowledged write survives the stop; one cut off is rolled back.
+/// that it returns anyway, and the binary exits, dropping what is left. A
+/// write is acknowledged only after its commit, so every acknowledged write
+/// survives the stop; one dropped before its commit is rolled back by
+/// Postgres when its connection closes.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,

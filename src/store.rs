@@ -21,7 +21,7 @@ use anyhow::Context;
 use backon::{ExponentialBuilder, Retryable};
 use sqlx::migrate::{MigrateDatabase, Migrator};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{PgPool, Postgres};
+use sqlx::{Connection, PgConnection, PgPool, Postgres};
 
 use crate::Config;
 
@@ -114,27 +114,62 @@ pub fn is_unreachable(error: &sqlx::Error) -> bool {
         | sqlx::Error::Io(_)
         | sqlx::Error::Tls(_)
         | sqlx::Error::WorkerCrashed => true,
-        // Class 08: connection exceptions; 57P01-03: admin or crash
-        // shutdown, or "the database system is starting up".
+        // Connection exceptions (class 08, but not 08P01, a protocol
+        // violation: a bug); 57P01-03: admin or crash shutdown, or "the
+        // database system is starting up".
         sqlx::Error::Database(database) => database.code().is_some_and(|code| {
-            code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02" | "57P03")
+            matches!(
+                code.as_ref(),
+                "08000"
+                    | "08001"
+                    | "08003"
+                    | "08004"
+                    | "08006"
+                    | "08007"
+                    | "57P01"
+                    | "57P02"
+                    | "57P03"
+            )
         }),
         _ => false,
     }
 }
 
-/// Applies the migrations that have not been applied yet.
+/// Applies the migrations that have not been applied yet, on a connection
+/// of their own without `DATABASE_STATEMENT_TIMEOUT` (a migration may
+/// rightly take longer than any request).
 pub async fn migrate(db: &PgPool) -> anyhow::Result<()> {
-    MIGRATOR.run(db).await.context("could not apply migrations")
+    let mut conn = db
+        .acquire()
+        .await
+        .context("could not connect to apply migrations")?
+        .detach();
+    sqlx::raw_sql("set statement_timeout = 0")
+        .execute(&mut conn)
+        .await
+        .context("could not lift the statement timeout for migrations")?;
+    MIGRATOR
+        .run(&mut conn)
+        .await
+        .context("could not apply migrations")?;
+    conn.close()
+        .await
+        .context("could not close the migration connection")
 }
 
-/// Whether the database answers, for `/readyz`.
+/// Whether Postgres accepts a connection and answers, for `/readyz`. The
+/// probe opens a connection of its own: a pool busy with requests is not an
+/// outage, and must not take the service out of rotation.
 #[tracing::instrument(skip_all)]
 pub async fn ping(db: &PgPool) -> sqlx::Result<()> {
+    if db.is_closed() {
+        return Err(sqlx::Error::PoolClosed);
+    }
+    let mut conn = PgConnection::connect_with(&db.connect_options()).await?;
     sqlx::query_scalar!("select 1 as \"one!\"")
-        .fetch_one(db)
-        .await
-        .map(|_| ())
+        .fetch_one(&mut conn)
+        .await?;
+    conn.close().await
 }
 
 /// Filters shared by recognitions and targets; `None` does not filter.

@@ -33,8 +33,10 @@ pub fn init(format: LogFormat) {
         LogFormat::Text => fmt::layer().with_writer(std::io::stderr).boxed(),
         LogFormat::Json => fmt::layer()
             .json()
+            // `span`: the innermost; `spans`: all, the request's first, so
+            // a line logged deep in a handler still carries the request id.
             .with_current_span(true)
-            .with_span_list(false)
+            .with_span_list(true)
             .with_writer(std::io::stderr)
             .boxed(),
     };
@@ -72,9 +74,25 @@ const ACQUIRE_TARGET: &str = "sqlx::pool::acquire";
 pub struct RequestTiming {
     statements_nanos: AtomicU64,
     acquire_nanos: AtomicU64,
+    statements: AtomicU64,
+    acquires: AtomicU64,
+    pool_timeouts: AtomicU64,
 }
 
 impl RequestTiming {
+    /// Whether the request ran a statement or asked the pool for a
+    /// connection.
+    pub fn used_database(&self) -> bool {
+        self.statements.load(Ordering::Relaxed) > 0
+            || self.acquires.load(Ordering::Relaxed) > 0
+            || self.pool_timeouts() > 0
+    }
+
+    /// How many times the request gave up waiting for a connection.
+    pub fn pool_timeouts(&self) -> u64 {
+        self.pool_timeouts.load(Ordering::Relaxed)
+    }
+
     /// Running statements, from sending each to its last row.
     pub fn database(&self) -> Duration {
         Duration::from_nanos(self.statements_nanos.load(Ordering::Relaxed))
@@ -88,6 +106,12 @@ impl RequestTiming {
 
 tokio::task_local! {
     static TIMING: Arc<RequestTiming>;
+}
+
+/// Notes, for the current request, that the pool had no connection for it
+/// in time (sqlx emits no event for that).
+pub fn note_pool_timeout() {
+    let _ = TIMING.try_with(|timing| timing.pool_timeouts.fetch_add(1, Ordering::Relaxed));
 }
 
 /// Runs `future` (a request) with `timing` collecting its database time.
@@ -116,12 +140,13 @@ impl<S: Subscriber> Layer<S> for DatabaseTiming {
         };
         // Outside a request (start-up, migrations) there is nothing to add to.
         let _ = TIMING.try_with(|timing| {
-            let total = if is_statement {
-                &timing.statements_nanos
+            let (total, count) = if is_statement {
+                (&timing.statements_nanos, &timing.statements)
             } else {
-                &timing.acquire_nanos
+                (&timing.acquire_nanos, &timing.acquires)
             };
             total.fetch_add(nanos, Ordering::Relaxed);
+            count.fetch_add(1, Ordering::Relaxed);
         });
     }
 }

@@ -47,7 +47,11 @@ async fn healthz() -> Json<Health> {
 #[utoipa::path(get, path = "/readyz", tag = "health", responses((status = 200, body = Health)))]
 #[tracing::instrument(skip_all)]
 async fn readyz(State(state): State<AppState>) -> Result<Json<Health>> {
-    match store::ping(&state.db).await {
+    let timeout = state.config.database_acquire_timeout;
+    let ping = tokio::time::timeout(timeout, store::ping(&state.db))
+        .await
+        .unwrap_or(Err(sqlx::Error::PoolTimedOut));
+    match ping {
         Ok(()) => Ok(Json(Health {
             status: "ok",
             database: Some("ok"),

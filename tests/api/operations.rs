@@ -108,6 +108,24 @@ async fn every_answer_carries_a_request_id_the_clients_or_a_new_one(db: PgPool) 
         .await;
     assert_eq!(echoed.status, StatusCode::NOT_FOUND);
     assert_eq!(echoed.header("x-request-id"), "dash-42");
+
+    let long = "x".repeat(129);
+    let replaced = app
+        .raw(Method::GET, "/api/v1/regions", &[("x-request-id", &long)])
+        .await;
+    assert_eq!(replaced.header("x-request-id").len(), 36, "a new UUID");
+}
+
+#[sqlx::test]
+async fn metrics_name_invented_methods_other(db: PgPool) {
+    let app = TestApp::new(db);
+    let brew = Method::from_bytes(b"BREW").expect("a method token");
+    let response = app.raw(brew, "/api/v1/regions", &[]).await;
+    assert_eq!(response.status, StatusCode::METHOD_NOT_ALLOWED);
+    let text = app.raw(Method::GET, "/metrics", &[]).await.text();
+    let line = r#"http_requests_total{method="OTHER",route="/api/v1/regions",status="405"} 1"#;
+    assert!(text.contains(line), "missing `{line}` in:\n{text}");
+    assert!(!text.contains("BREW"), "{text}");
 }
 
 #[sqlx::test]
@@ -159,6 +177,7 @@ async fn metrics_count_requests_by_route_template_and_status(db: PgPool) {
         r#"db_pool_connections{state="idle"}"#,
         r#"db_pool_connections{state="in_use"}"#,
         "db_pool_acquire_wait_seconds_count 3",
+        "db_pool_acquire_timeouts_total 0",
         "db_statement_duration_seconds_count 3",
         r#"district_indicators_build_info{version="0.1.0",source_fingerprint=""#,
         "# TYPE http_request_duration_seconds histogram",
@@ -294,6 +313,11 @@ async fn with_the_database_unreachable_data_requests_fail_fast_with_503() {
         );
     }
     assert_eq!(app.get("/healthz").await.status, StatusCode::OK);
+    let metrics = app.raw(Method::GET, "/metrics", &[]).await.text();
+    assert!(
+        metrics.contains("db_pool_acquire_timeouts_total 2"),
+        "both data requests gave up waiting:\n{metrics}"
+    );
 }
 
 #[tokio::test]
@@ -420,4 +444,41 @@ async fn shutdown_gives_up_on_a_stuck_request_after_the_grace_period(db: PgPool)
     assert!(elapsed >= Duration::from_millis(500), "{elapsed:?}");
     assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
     writers.rollback().await.expect("the lock is released");
+}
+
+#[sqlx::test]
+async fn a_saturated_pool_fails_data_requests_fast_but_stays_ready(db: PgPool) {
+    let mut config = Config::for_database(database_url(&db));
+    config.database_max_connections = 1;
+    config.database_acquire_timeout = Duration::from_millis(300);
+    let pool = store::connect(&config).await.expect("a pool");
+    let app = TestApp::with_config(pool.clone(), config);
+    let _only_connection = pool.acquire().await.expect("the pool's one connection");
+
+    let started = Instant::now();
+    let response = app.get("/api/v1/regions").await;
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert_eq!(response.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(response.content_type(), "application/problem+json");
+    // Postgres itself answers: the replica stays in rotation.
+    let ready = app.get("/readyz").await;
+    assert_eq!(ready.status, StatusCode::OK, "{}", ready.body);
+}
+
+#[sqlx::test]
+async fn a_request_abandoned_by_its_client_is_still_logged_and_counted(db: PgPool) {
+    let app = TestApp::new(db.clone());
+    let auth = bearer(&db, "editor", Role::Editor).await;
+    let writers = block_writers(&db).await;
+    let gave_up = tokio::time::timeout(Duration::from_millis(300), write_figure(&app, &auth)).await;
+    assert!(gave_up.is_err(), "the write waits on the lock");
+    writers.rollback().await.expect("the lock is released");
+
+    let text = app.raw(Method::GET, "/metrics", &[]).await.text();
+    let line = r#"http_requests_total{method="POST",route="/api/v1/observations",status="499"} 1"#;
+    assert!(text.contains(line), "missing `{line}` in:\n{text}");
+    assert!(
+        text.contains("http_requests_in_flight 1"),
+        "only the scrape:\n{text}"
+    );
 }
