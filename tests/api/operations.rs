@@ -482,3 +482,42 @@ async fn a_request_abandoned_by_its_client_is_still_logged_and_counted(db: PgPoo
         "only the scrape:\n{text}"
     );
 }
+
+#[sqlx::test]
+async fn a_client_that_never_finishes_its_head_is_disconnected(db: PgPool) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("a port");
+    let address = listener.local_addr().expect("an address");
+    let mut config = Config::for_database(database_url(&db));
+    config.header_read_timeout = Duration::from_millis(500);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(server::serve(
+        listener,
+        AppState::new(db.clone(), config),
+        async {
+            let _ = stopped.await;
+        },
+    ));
+
+    let mut slow = TcpStream::connect(address).await.expect("a connection");
+    slow.write_all(b"GET /api/v1/regions HTTP/1.1\r\nHost: test\r\n")
+        .await
+        .expect("half a head");
+    let started = Instant::now();
+    let mut rest = Vec::new();
+    let closed = tokio::time::timeout(Duration::from_secs(5), slow.read_to_end(&mut rest)).await;
+    assert!(closed.is_ok(), "the server closes the connection");
+    assert!(started.elapsed() >= Duration::from_millis(400));
+
+    // A prompt client is served as ever.
+    let answer = http(
+        address,
+        "GET /healthz HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n".to_owned(),
+    )
+    .await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    stop.send(()).expect("the server listens for the stop");
+    server
+        .await
+        .expect("the server task")
+        .expect("a clean stop");
+}
