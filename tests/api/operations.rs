@@ -71,6 +71,35 @@ fn database_url(db: &PgPool) -> String {
     db.connect_options().to_url_lossy().to_string()
 }
 
+/// The server, as the binary runs it, on a loopback port.
+struct Running {
+    address: SocketAddr,
+    /// Send to stop it, as SIGTERM does.
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+/// Starts the server with a pool of its own (it closes its pool when it
+/// stops, and the test still needs the test's).
+async fn run_server(config: Config) -> Running {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("a port");
+    let address = listener.local_addr().expect("an address");
+    let pool = store::connect(&config).await.expect("a pool");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(server::serve(
+        listener,
+        AppState::new(pool, config),
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    Running {
+        address,
+        stop,
+        task,
+    }
+}
+
 /// One HTTP/1.1 exchange over a real socket; the whole answer as text.
 async fn http(address: SocketAddr, request: String) -> String {
     let mut stream = TcpStream::connect(address).await.expect("a connection");
@@ -381,16 +410,11 @@ async fn start_up_waits_for_a_database_that_comes_up_late(db: PgPool) {
 #[sqlx::test]
 async fn shutdown_lets_an_in_flight_write_finish_and_keeps_it(db: PgPool) {
     let auth = bearer(&db, "editor", Role::Editor).await;
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("a port");
-    let address = listener.local_addr().expect("an address");
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    // The server closes its pool when it stops: give it its own.
-    let config = Config::for_database(database_url(&db));
-    let pool = store::connect(&config).await.expect("a pool");
-    let state = AppState::new(pool, config);
-    let server = tokio::spawn(server::serve(listener, state, async {
-        let _ = stopped.await;
-    }));
+    let Running {
+        address,
+        stop,
+        task: server,
+    } = run_server(Config::for_database(database_url(&db))).await;
 
     let writers = block_writers(&db).await;
     let write = tokio::spawn(http(address, post_figure(&auth)));
@@ -417,18 +441,13 @@ async fn shutdown_lets_an_in_flight_write_finish_and_keeps_it(db: PgPool) {
 #[sqlx::test]
 async fn shutdown_gives_up_on_a_stuck_request_after_the_grace_period(db: PgPool) {
     let auth = bearer(&db, "editor", Role::Editor).await;
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("a port");
-    let address = listener.local_addr().expect("an address");
     let mut config = Config::for_database(database_url(&db));
     config.shutdown_grace_period = Duration::from_millis(500);
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(server::serve(
-        listener,
-        AppState::new(db.clone(), config),
-        async {
-            let _ = stopped.await;
-        },
-    ));
+    let Running {
+        address,
+        stop,
+        task: server,
+    } = run_server(config).await;
     let writers = block_writers(&db).await;
     let _write = tokio::spawn(http(address, post_figure(&auth)));
     until_a_writer_waits(&db).await;
@@ -485,18 +504,13 @@ async fn a_request_abandoned_by_its_client_is_still_logged_and_counted(db: PgPoo
 
 #[sqlx::test]
 async fn a_client_that_never_finishes_its_head_is_disconnected(db: PgPool) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("a port");
-    let address = listener.local_addr().expect("an address");
     let mut config = Config::for_database(database_url(&db));
     config.header_read_timeout = Duration::from_millis(500);
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(server::serve(
-        listener,
-        AppState::new(db.clone(), config),
-        async {
-            let _ = stopped.await;
-        },
-    ));
+    let Running {
+        address,
+        stop,
+        task: server,
+    } = run_server(config).await;
 
     let mut slow = TcpStream::connect(address).await.expect("a connection");
     slow.write_all(b"GET /api/v1/regions HTTP/1.1\r\nHost: test\r\n")
