@@ -67,10 +67,11 @@ pub struct Config {
           value_parser = clap::value_parser!(u32).range(1..))]
     pub max_concurrent_requests: u32,
 
-    /// Longest a client may take to send a request's head (and an idle
-    /// keep-alive connection may wait for the next); then the connection is
-    /// closed.
-    #[arg(long, env = "HEADER_READ_TIMEOUT", default_value = "30s", value_parser = duration)]
+    /// Longest a client may take to send a request's head, and an idle
+    /// keep-alive connection may wait for its next request; then the
+    /// connection is closed. Keep it longer than the idle timeout of a proxy
+    /// that pools connections to the service (60 s is common).
+    #[arg(long, env = "HEADER_READ_TIMEOUT", default_value = "65s", value_parser = duration)]
     pub header_read_timeout: Duration,
 
     /// Largest request head (URI plus headers), in bytes; larger gets 431.
@@ -136,7 +137,7 @@ impl Config {
             import_timeout: Duration::from_secs(600),
             max_concurrent_requests: 256,
             max_header_bytes: 16_384,
-            header_read_timeout: Duration::from_secs(30),
+            header_read_timeout: Duration::from_secs(65),
             shutdown_grace_period: Duration::from_secs(20),
             log_format: LogFormat::Text,
             cache_max_age: 60,

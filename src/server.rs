@@ -1,24 +1,22 @@
 //! Serving the app over TCP, and stopping gracefully.
 //!
-//! hyper-util's connection builder rather than `axum::serve`, for two
-//! settings `axum::serve` does not expose: a timeout on reading a request's
-//! head (a client that sends it slowly, or never, would otherwise hold its
-//! connection for ever) and hyper's limit on the number of headers.
+//! hyper's HTTP/1 connection builder rather than `axum::serve`, for a
+//! setting `axum::serve` does not expose: a timeout on reading a request's
+//! head, so that a client that sends it slowly, or never, cannot hold a
+//! connection for ever. HTTP/1.1 only: the service sits behind a proxy or is
+//! called directly, and neither needs cleartext HTTP/2.
 
 use std::future::Future;
+use std::io::ErrorKind;
 use std::time::Duration;
 
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-use hyper_util::server::conn::auto::Builder;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 
 use crate::{AppState, app};
-
-/// Most headers a request may have; more gets a bare 431 from hyper (the
-/// byte limit, `MAX_HEADER_BYTES`, is checked later, as problem+json).
-const MAX_HEADERS: usize = 100;
 
 /// Serves until `shutdown` resolves, then stops accepting connections and
 /// lets in-flight requests finish for up to `SHUTDOWN_GRACE_PERIOD`; past
@@ -33,40 +31,38 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let grace = state.config.shutdown_grace_period;
     let db = state.db.clone();
-    let mut builder = Builder::new(TokioExecutor::new());
-    builder
-        .http1()
-        .timer(TokioTimer::new())
-        .header_read_timeout(state.config.header_read_timeout)
-        .max_headers(MAX_HEADERS);
+    let mut http = http1::Builder::new();
+    // hyper's own limits stay as they are: 100 headers, about 400 KB.
+    http.timer(TokioTimer::new())
+        .header_read_timeout(state.config.header_read_timeout);
     let service = TowerToHyperService::new(app(state));
     let connections = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
-        tokio::select! {
-            accepted = listener.accept() => {
-                let stream = match accepted {
-                    Ok((stream, _peer)) => stream,
-                    Err(error) => {
-                        // Out of file descriptors, say: wait, don't spin.
-                        tracing::warn!(%error, "could not accept a connection");
-                        tokio::time::sleep(Duration::from_millis(100)).await;
-                        continue;
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _peer)) => stream,
+                // One client's connection failed before we took it: not ours.
+                Err(error) if is_connection_error(&error) => continue,
+                Err(error) => {
+                    // Out of file descriptors, say: wait rather than spin.
+                    tracing::warn!(%error, "could not accept a connection");
+                    tokio::select! {
+                        () = tokio::time::sleep(Duration::from_secs(1)) => continue,
+                        () = &mut shutdown => break,
                     }
-                };
-                let connection = builder
-                    .serve_connection_with_upgrades(TokioIo::new(stream), service.clone())
-                    .into_owned();
-                let connection = connections.watch(connection);
-                tokio::spawn(async move {
-                    // A client that hangs up, or sends garbage, is no error of ours.
-                    if let Err(error) = connection.await {
-                        tracing::debug!(%error, "connection ended with an error");
-                    }
-                });
-            }
+                }
+            },
             () = &mut shutdown => break,
-        }
+        };
+        let connection = http.serve_connection(TokioIo::new(stream), service.clone());
+        let connection = connections.watch(connection);
+        tokio::spawn(async move {
+            // A client that hangs up, or sends garbage, is no error of ours.
+            if let Err(error) = connection.await {
+                tracing::debug!(%error, "connection ended with an error");
+            }
+        });
     }
     drop(listener);
     tracing::info!(grace_period = ?grace, "shutting down: finishing in-flight requests");
@@ -81,4 +77,12 @@ pub async fn serve(
         }
     }
     Ok(())
+}
+
+/// Errors of one incoming connection, as opposed to the listener's.
+fn is_connection_error(error: &std::io::Error) -> bool {
+    matches!(
+        error.kind(),
+        ErrorKind::ConnectionRefused | ErrorKind::ConnectionAborted | ErrorKind::ConnectionReset
+    )
 }
