@@ -317,8 +317,8 @@ impl From<sqlx::Error> for Error {
             // A rule of the schema (a CHECK), a value out of a column's range,
             // or text Postgres cannot hold.
             _ if matches!(
-                database.code().as_deref(),
-                Some("23514" | "23502" | "22003" | "22007" | "22008" | "22021" | "22P05")
+                code,
+                "23514" | "23502" | "22003" | "22007" | "22008" | "22021" | "22P05"
             ) => {
                 Error::Validation(vec![FieldError::new(
                     if constraint.is_empty() { "body" } else { constraint },
@@ -327,7 +327,7 @@ impl From<sqlx::Error> for Error {
             }
             // Two writers chose each other as victims (should not happen: all
             // writers queue on data_version first); the client may retry.
-            _ if matches!(database.code().as_deref(), Some("40P01" | "40001")) => {
+            _ if matches!(code, "40P01" | "40001") => {
                 Error::Conflict("the write collided with another; retry it".to_owned())
             }
             _ => Error::Database(error),

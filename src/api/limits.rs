@@ -71,7 +71,10 @@ pub async fn bound(State(limits): State<Limits>, request: Request, next: Next) -
             }
         }
     };
-    let limit = if path == IMPORTS || path.starts_with("/api/v1/imports/") {
+    let is_import = path
+        .strip_prefix(IMPORTS)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+    let limit = if is_import {
         limits.import_timeout
     } else {
         limits.request_timeout

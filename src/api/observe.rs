@@ -115,22 +115,18 @@ impl Observed {
             timing: &self.timing,
         });
         let database = self.timing.database();
+        let outcome = if status == ABANDONED {
+            "abandoned before an answer"
+        } else {
+            "answered"
+        };
         self.span.in_scope(|| {
-            if status == ABANDONED {
-                tracing::info!(
-                    status,
-                    latency_ms = millis(latency),
-                    db_ms = millis(database),
-                    "abandoned before an answer"
-                );
-            } else {
-                tracing::info!(
-                    status,
-                    latency_ms = millis(latency),
-                    db_ms = millis(database),
-                    "answered"
-                );
-            }
+            tracing::info!(
+                status,
+                latency_ms = millis(latency),
+                db_ms = millis(database),
+                "{outcome}"
+            );
         });
         latency
     }

@@ -61,6 +61,20 @@ async fn until_a_writer_waits(db: &PgPool) {
     panic!("no writer started waiting");
 }
 
+/// A problem+json 503 with this `Retry-After` and detail.
+#[track_caller]
+fn assert_unavailable(response: &TestResponse, retry_after: &str, detail: &str) {
+    assert_eq!(
+        response.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        response.body
+    );
+    assert_eq!(response.content_type(), "application/problem+json");
+    assert_eq!(response.headers["retry-after"], retry_after);
+    assert_eq!(response.body["detail"], detail);
+}
+
 /// A loopback port that nothing listens on.
 async fn closed_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("a port");
@@ -254,12 +268,10 @@ async fn requests_over_the_concurrency_limit_get_503_at_once_but_probes_answer(d
     let started = Instant::now();
     let shed = app.get("/api/v1/regions").await;
     assert!(started.elapsed() < Duration::from_secs(1), "shed at once");
-    assert_eq!(shed.status, StatusCode::SERVICE_UNAVAILABLE);
-    assert_eq!(shed.content_type(), "application/problem+json");
-    assert_eq!(shed.headers["retry-after"], "1");
-    assert_eq!(
-        shed.body["detail"],
-        "the server is answering its limit of 1 requests at once; retry shortly"
+    assert_unavailable(
+        &shed,
+        "1",
+        "the server is answering its limit of 1 requests at once; retry shortly",
     );
     assert_eq!(app.get("/healthz").await.status, StatusCode::OK);
     assert_eq!(app.get("/readyz").await.status, StatusCode::OK);
@@ -336,12 +348,10 @@ async fn with_the_database_unreachable_data_requests_fail_fast_with_503() {
         let response = app.get(path).await;
         let elapsed = started.elapsed();
         assert!(elapsed < Duration::from_secs(2), "{path}: {elapsed:?}");
-        assert_eq!(response.status, StatusCode::SERVICE_UNAVAILABLE, "{path}");
-        assert_eq!(response.content_type(), "application/problem+json");
-        assert_eq!(response.headers["retry-after"], "2");
-        assert_eq!(
-            response.body["detail"],
-            "the database is not reachable; retry shortly"
+        assert_unavailable(
+            &response,
+            "2",
+            "the database is not reachable; retry shortly",
         );
     }
     assert_eq!(app.get("/healthz").await.status, StatusCode::OK);
