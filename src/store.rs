@@ -9,6 +9,7 @@ pub mod keys;
 pub mod observations;
 pub mod recognitions;
 pub mod regions;
+pub mod snapshot;
 pub mod sources;
 pub mod targets;
 pub mod topics;
@@ -43,6 +44,38 @@ impl Page {
     };
 }
 
+/// How a list's total is counted, as PostgREST's `Prefer: count=…` names
+/// it: `exact` counts every match; `planned` takes the planner's estimate
+/// from Postgres's statistics without reading the rows; `estimated` (the
+/// default) counts exactly up to a bound and estimates past it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CountMode {
+    Exact,
+    Planned,
+    #[default]
+    Estimated,
+}
+
+/// A list's total, and whether it is exact or the planner's estimate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Total {
+    pub value: i64,
+    pub exact: bool,
+}
+
+impl Total {
+    pub fn exact(value: i64) -> Self {
+        Self { value, exact: true }
+    }
+
+    pub fn planned(value: i64) -> Self {
+        Self {
+            value,
+            exact: false,
+        }
+    }
+}
+
 /// Waits for Postgres (retrying with backoff for up to
 /// `DATABASE_STARTUP_TIMEOUT`), creates the database if it does not exist
 /// yet, then opens the pool.
@@ -52,11 +85,20 @@ pub async fn connect(config: &Config) -> anyhow::Result<PgPool> {
     let options = PgConnectOptions::from_str(url)
         .context("DATABASE_URL is not a valid Postgres URL")?
         .application_name("district-indicators")
-        // Every statement is bounded; a longer one fails with 57014 (504).
-        .options([(
-            "statement_timeout",
-            config.database_statement_timeout.as_millis().to_string(),
-        )]);
+        .options([
+            // Every statement is bounded; a longer one fails with 57014 (504).
+            (
+                "statement_timeout",
+                config.database_statement_timeout.as_millis().to_string(),
+            ),
+            // A statement whose client has gone (an abandoned request whose
+            // connection was closed) is stopped within a second, not run
+            // to its end.
+            ("client_connection_check_interval", "1000".to_owned()),
+            // The reads are short index scans: JIT compiling them costs
+            // hundreds of milliseconds and saves nothing.
+            ("jit", "off".to_owned()),
+        ]);
     let server = format!("{}:{}", options.get_host(), options.get_port());
     let last_error = std::sync::Mutex::new(String::new());
     let waiting = (|| Postgres::database_exists(url))
@@ -95,6 +137,10 @@ pub async fn connect(config: &Config) -> anyhow::Result<PgPool> {
         .max_connections(config.database_max_connections)
         .min_connections(config.database_min_connections)
         .acquire_timeout(config.database_acquire_timeout)
+        // No ping on every checkout: a broken connection fails its first
+        // statement instead (a 503 at worst), and sqlx already tests each
+        // connection when it comes back to the pool.
+        .test_before_acquire(false)
         // Emit each checkout's wait, which telemetry adds to its request.
         .acquire_time_level(log::LevelFilter::Trace)
         .connect_with(options)
@@ -181,14 +227,6 @@ pub struct FactFilter {
     pub topic: Option<String>,
     /// Only the one with this id.
     pub id: Option<i64>,
-}
-
-/// The counter every write bumps (see the data_version migration).
-#[tracing::instrument(skip_all)]
-pub async fn data_version(db: &PgPool) -> sqlx::Result<i64> {
-    sqlx::query_scalar!("select version from data_version")
-        .fetch_one(db)
-        .await
 }
 
 /// The revision a writer expects to change: `If-Match` with a tag, or `*`.

@@ -1,6 +1,6 @@
 //! `/audit` (admin): who changed what, when, and why.
 
-use axum::extract::{OriginalUri, State};
+use axum::extract::OriginalUri;
 use axum::response::Response;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -12,6 +12,7 @@ use super::output::{Output, OutputParams};
 use super::params::{Code, KeyName, PageParams, Timestamp};
 use super::{ApiQuery, ListResponse};
 use crate::store::audit::{self, AuditEntry, AuditFilter};
+use crate::store::snapshot::Snapshot;
 use crate::{AppState, Result};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -76,9 +77,9 @@ struct AuditParams {
     responses((status = 200, description = "A page of changes (JSON), or every match (CSV)",
         content((ListResponse<AuditEntry> = "application/json"), (String = "text/csv"))))
 )]
-#[tracing::instrument(skip(state, admin, output), fields(key = %admin.0.name))]
+#[tracing::instrument(skip(snapshot, admin, output), fields(key = %admin.0.name))]
 async fn list_audit(
-    State(state): State<AppState>,
+    snapshot: Snapshot,
     admin: Admin,
     ApiQuery(params): ApiQuery<AuditParams>,
     ApiQuery(page): ApiQuery<PageParams>,
@@ -92,11 +93,11 @@ async fn list_audit(
         since: params.since.map(|moment| moment.0),
         until: params.until.map(|moment| moment.0),
     };
-    let db = state.db;
+    let db = snapshot;
     output
-        .list(&uri, page, move |page| {
+        .list(&uri, page, None, move |page, _after| {
             let (db, filter) = (db.clone(), filter.clone());
-            async move { Ok(audit::list_entries(&db, &filter, page).await?) }
+            async move { Ok(audit::list_entries(&mut *db.conn().await?, &filter, page).await?) }
         })
         .await
 }

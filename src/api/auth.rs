@@ -12,6 +12,7 @@ use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
 
 use crate::auth::{PresentedKey, Role};
+use crate::store::snapshot::Snapshot;
 use crate::{AppState, Error, Result, store};
 
 /// The holder of a valid key.
@@ -84,9 +85,15 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Actor> {
         .map(str::trim)
         .ok_or_else(invalid)?;
     let presented = PresentedKey::parse(token).ok_or_else(invalid)?;
-    let stored = store::keys::find_live_key(&state.db, presented.id)
-        .await?
-        .ok_or_else(invalid)?;
+    // A read looks the key up in its own snapshot, so that it never holds
+    // two pooled connections at once; a write takes one for the look-up.
+    let stored = match parts.extensions.get::<Snapshot>() {
+        Some(snapshot) => {
+            store::keys::find_live_key(&mut *snapshot.conn().await?, presented.id).await?
+        }
+        None => store::keys::find_live_key(&state.db, presented.id).await?,
+    }
+    .ok_or_else(invalid)?;
     if !presented.matches(&stored.secret_sha256) {
         return Err(invalid());
     }

@@ -13,7 +13,8 @@ use axum::response::{IntoResponse, Response};
 use sqlx::PgPool;
 use xxhash_rust::xxh3::Xxh3;
 
-use crate::{Error, store};
+use crate::Error;
+use crate::store::snapshot::Snapshot;
 
 /// What the caching middleware needs.
 #[derive(Clone)]
@@ -35,12 +36,17 @@ pub async fn conditional_get(
     if !cacheable {
         return next.run(request).await;
     }
-    // Without a version there is no validator, and (the database being
-    // unreachable) no answer either: say so at once rather than wait twice.
-    let version = match store::data_version(&cache.db).await {
+    // The request reads one snapshot, and the tag names that snapshot's
+    // version. Without a version there is no validator, and (the database
+    // being unreachable) no answer either: say so at once rather than wait
+    // twice.
+    let snapshot = Snapshot::new(cache.db.clone());
+    let version = match snapshot.version().await {
         Ok(version) => version,
         Err(error) => return Error::from(error).into_response(),
     };
+    let mut request = request;
+    request.extensions_mut().insert(snapshot);
     let base = tag_base(cache.fingerprint, version, request.uri(), request.headers());
     let if_none_match = request
         .headers()

@@ -233,8 +233,8 @@ pub async fn delete<I: CatalogueItem>(
 }
 
 /// A live item's resource `ETag`, for `If-Match` on a later write.
-pub async fn etag<I: CatalogueItem>(state: &AppState, key: &str) -> Result<String> {
-    let revision = store::catalogue::revision(&state.db, I::RESOURCE, key)
+pub async fn etag<I: CatalogueItem>(db: impl sqlx::PgExecutor<'_>, key: &str) -> Result<String> {
+    let revision = store::catalogue::revision(db, I::RESOURCE, key)
         .await?
         .ok_or_else(|| Error::not_found(I::RESOURCE, key))?;
     Ok(body::resource_etag(I::RESOURCE, key, revision))

@@ -5,7 +5,7 @@
 //! report order. Every topic is listed, empty or not, so a page's layout
 //! does not shift with the data.
 
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::Response;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -16,6 +16,7 @@ use super::output::{ObjectParams, Output};
 use super::params;
 use crate::domain::{Observation, Recognition, Region, Target};
 use crate::store::observations::ObservationFilter;
+use crate::store::snapshot::Snapshot;
 use crate::store::{self, FactFilter, Page};
 use crate::{AppState, Error, Result};
 
@@ -53,26 +54,26 @@ struct TopicPanel {
     params(("code" = String, Path, description = "Region code", example = "371502"), ObjectParams),
     responses((status = 200, description = "The dashboard", body = Dashboard))
 )]
-#[tracing::instrument(skip(state, output))]
+#[tracing::instrument(skip(snapshot, output))]
 async fn get_dashboard(
-    State(state): State<AppState>,
+    snapshot: Snapshot,
     Path(code): Path<String>,
     output: Output,
 ) -> Result<Response> {
     let code = params::path_code("region", code)?;
     output.json_only()?;
-    let db = &state.db;
-    let region = store::regions::find_region(db, &code)
+    let mut conn = snapshot.conn().await?;
+    let db = &mut *conn;
+    let region = store::regions::find_region(&mut *db, &code)
         .await?
         .ok_or_else(|| Error::not_found("region", &code))?;
-    let (topics, _) = store::topics::list_topics(db, Page::ALL).await?;
+    let (topics, _) = store::topics::list_topics(&mut *db, Page::ALL).await?;
     let latest = ObservationFilter {
         region: Some(code.clone()),
         latest: Some(1),
         ..ObservationFilter::default()
     };
-    let (mut observations, _) =
-        store::observations::list_observations(db, &latest, Page::ALL).await?;
+    let mut observations = store::observations::all_observations(&mut *db, &latest).await?;
     let subtree = FactFilter {
         region: Some(code),
         descendants: true,
@@ -80,8 +81,8 @@ async fn get_dashboard(
         id: None,
     };
     let (mut recognitions, _) =
-        store::recognitions::list_recognitions(db, &subtree, Page::ALL).await?;
-    let (mut targets, _) = store::targets::list_targets(db, &subtree, Page::ALL).await?;
+        store::recognitions::list_recognitions(&mut *db, &subtree, Page::ALL).await?;
+    let (mut targets, _) = store::targets::list_targets(&mut *db, &subtree, Page::ALL).await?;
 
     let topics = topics
         .into_iter()

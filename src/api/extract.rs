@@ -4,7 +4,8 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
-use crate::Error;
+use crate::store::snapshot::Snapshot;
+use crate::{AppState, Error};
 
 /// Like `axum::extract::Query`, but a bad, repeated or unknown parameter
 /// becomes a 400 problem that names it and says what would be accepted.
@@ -64,4 +65,21 @@ fn query_error(path: &str, message: &str) -> Error {
         return Error::InvalidQuery(format!("the query string cannot be read: {message}"));
     }
     Error::invalid_parameter(path, message)
+}
+
+/// The request's snapshot (see [`Snapshot`]): the one the caching layer
+/// began for a GET, or a new one where no layer began it.
+impl FromRequestParts<AppState> for Snapshot {
+    type Rejection = Error;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(parts
+            .extensions
+            .get::<Snapshot>()
+            .cloned()
+            .unwrap_or_else(|| Snapshot::new(state.db.clone())))
+    }
 }

@@ -2,7 +2,7 @@
 //! filters name something, so that a typo is a 404 that names the parameter
 //! rather than an empty list.
 
-use sqlx::PgPool;
+use sqlx::PgConnection;
 
 use serde::Deserialize;
 
@@ -17,7 +17,7 @@ use crate::store::observations::ObservationFilter;
 use crate::{Error, Result, store};
 
 /// `param` names a region that exists.
-pub async fn ensure_region(db: &PgPool, param: &str, code: &str) -> Result<()> {
+pub async fn ensure_region(db: &mut PgConnection, param: &str, code: &str) -> Result<()> {
     if store::regions::region_exists(db, code).await? {
         Ok(())
     } else {
@@ -29,7 +29,7 @@ pub async fn ensure_region(db: &PgPool, param: &str, code: &str) -> Result<()> {
 }
 
 /// `param` names a topic that exists.
-pub async fn ensure_topic(db: &PgPool, param: &str, code: &str) -> Result<()> {
+pub async fn ensure_topic(db: &mut PgConnection, param: &str, code: &str) -> Result<()> {
     if store::topics::topic_exists(db, code).await? {
         Ok(())
     } else {
@@ -41,7 +41,7 @@ pub async fn ensure_topic(db: &PgPool, param: &str, code: &str) -> Result<()> {
 }
 
 /// Every code in `param` names an indicator that exists.
-pub async fn ensure_indicators(db: &PgPool, param: &str, codes: &[String]) -> Result<()> {
+pub async fn ensure_indicators(db: &mut PgConnection, param: &str, codes: &[String]) -> Result<()> {
     let unknown = store::indicators::unknown_indicators(db, codes).await?;
     if unknown.is_empty() {
         Ok(())
@@ -63,13 +63,13 @@ pub async fn ensure_indicators(db: &PgPool, param: &str, codes: &[String]) -> Re
 /// Checks the `region`, `descendants` and `topic` filters that observations,
 /// recognitions and targets share, and builds them.
 pub async fn fact_filter(
-    db: &PgPool,
+    db: &mut PgConnection,
     region: Option<Code>,
     descendants: Option<Flag>,
     topic: Option<Code>,
 ) -> Result<FactFilter> {
     if let Some(Code(code)) = &region {
-        ensure_region(db, "region", code).await?;
+        ensure_region(&mut *db, "region", code).await?;
     } else if descendants.is_some() {
         return Err(Error::invalid_parameter(
             "descendants",
@@ -77,7 +77,7 @@ pub async fn fact_filter(
         ));
     }
     if let Some(Code(code)) = &topic {
-        ensure_topic(db, "topic", code).await?;
+        ensure_topic(&mut *db, "topic", code).await?;
     }
     Ok(FactFilter {
         region: region.map(|code| code.0),
@@ -88,7 +88,7 @@ pub async fn fact_filter(
 }
 
 /// The unit named by `unit=`.
-pub async fn find_unit(db: &PgPool, code: &str) -> Result<Unit> {
+pub async fn find_unit(db: &mut PgConnection, code: &str) -> Result<Unit> {
     store::units::find_unit(db, code).await?.ok_or_else(|| {
         Error::unknown_code(
             "unit",
@@ -98,7 +98,7 @@ pub async fn find_unit(db: &PgPool, code: &str) -> Result<Unit> {
 }
 
 /// The indicator named by `indicator=`.
-pub async fn find_indicator(db: &PgPool, code: &str) -> Result<Indicator> {
+pub async fn find_indicator(db: &mut PgConnection, code: &str) -> Result<Indicator> {
     store::indicators::find_indicator(db, code)
         .await?
         .ok_or_else(|| {
@@ -111,8 +111,12 @@ pub async fn find_indicator(db: &PgPool, code: &str) -> Result<Indicator> {
 
 /// The unit named by `unit=`, checked to express every figure `filter`
 /// matches.
-pub async fn output_unit(db: &PgPool, code: &str, filter: &ObservationFilter) -> Result<Unit> {
-    let unit = find_unit(db, code).await?;
+pub async fn output_unit(
+    db: &mut PgConnection,
+    code: &str,
+    filter: &ObservationFilter,
+) -> Result<Unit> {
+    let unit = find_unit(&mut *db, code).await?;
     let mismatched: Vec<String> = store::observations::units_matching(db, filter)
         .await?
         .into_iter()

@@ -11,6 +11,7 @@ use super::auth::Admin;
 use super::body::{self, ApiJson, ChangeReason, IfMatch};
 use super::catalogue_writes;
 use crate::domain::input::IndicatorInput;
+use crate::store::snapshot::Snapshot;
 
 use super::output::{ObjectParams, Output, OutputParams};
 use super::params::{self, Code, PageParams, SearchText};
@@ -45,26 +46,26 @@ struct IndicatorParams {
     responses((status = 200, description = "A page of indicators (JSON), or every match (CSV)",
         content((ListResponse<Indicator> = "application/json"), (String = "text/csv"))))
 )]
-#[tracing::instrument(skip(state, output))]
+#[tracing::instrument(skip(snapshot, output))]
 async fn list_indicators(
-    State(state): State<AppState>,
+    snapshot: Snapshot,
     ApiQuery(params): ApiQuery<IndicatorParams>,
     ApiQuery(page): ApiQuery<PageParams>,
     output: Output,
     OriginalUri(uri): OriginalUri,
 ) -> Result<Response> {
     if let Some(Code(topic)) = &params.topic {
-        filters::ensure_topic(&state.db, "topic", topic).await?;
+        filters::ensure_topic(&mut *snapshot.conn().await?, "topic", topic).await?;
     }
     let filter = IndicatorFilter {
         topic: params.topic.map(|code| code.0),
         q: params.q.map(|text| text.0),
     };
-    let db = state.db;
+    let db = snapshot;
     output
-        .list(&uri, page, move |page| {
+        .list(&uri, page, None, move |page, _after| {
             let (db, filter) = (db.clone(), filter.clone());
-            async move { Ok(indicators::list_indicators(&db, &filter, page).await?) }
+            async move { Ok(indicators::list_indicators(&mut *db.conn().await?, &filter, page).await?) }
         })
         .await
 }
@@ -77,18 +78,19 @@ async fn list_indicators(
     params(("code" = String, Path, description = "Indicator code", example = "job_retention_refund_amount"), ObjectParams),
     responses((status = 200, description = "The indicator", body = Indicator))
 )]
-#[tracing::instrument(skip(state, output))]
+#[tracing::instrument(skip(snapshot, output))]
 async fn get_indicator(
-    State(state): State<AppState>,
+    snapshot: Snapshot,
     Path(code): Path<String>,
     output: Output,
 ) -> Result<Response> {
     let code = params::path_code("indicator", code)?;
     output.json_only()?;
-    let indicator = indicators::find_indicator(&state.db, &code)
+    let indicator = indicators::find_indicator(&mut *snapshot.conn().await?, &code)
         .await?
         .ok_or_else(|| Error::not_found("indicator", &code))?;
-    let etag = catalogue_writes::etag::<IndicatorInput>(&state, &code).await?;
+    let etag =
+        catalogue_writes::etag::<IndicatorInput>(&mut *snapshot.conn().await?, &code).await?;
     body::with_etag(output.object(&indicator)?, &etag)
 }
 

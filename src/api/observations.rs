@@ -4,21 +4,25 @@ use axum::Json;
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
+use sqlx::PgConnection;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::auth::Editor;
 use super::body::{self, ApiJson, ChangeReason, IfMatch};
-use super::output::{ObjectParams, Output, OutputParams, Tabular};
-use super::params::{Code, CodeList, Count, Flag, IsoDate, PageParams, Timestamp};
+use super::output::{Fetched, ObjectParams, Output, OutputParams, Tabular};
+use super::params::{After, Code, CodeList, Count, Flag, IsoDate, PageParams, Timestamp};
 use super::{ApiQuery, ListResponse, filters};
 use crate::domain::Observation;
 use crate::domain::input::ObservationInput;
+use crate::store;
 use crate::store::audit::{AuditEntry, AuditFilter, Change};
-use crate::store::observations::{self, ObservationFilter};
-use crate::store::{self, Page};
+use crate::store::observations::{self, KeysetPage, ObservationFilter, ObservationKey};
+use crate::store::snapshot::Snapshot;
 use crate::{AppState, Error, Result};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -96,6 +100,11 @@ struct ObservationParams {
     /// versions then current, deleted ones included.
     #[param(inline)]
     as_of: Option<Timestamp>,
+    /// Continue after the last item of a previous page: the `after` of its
+    /// `next` link (opaque). Pages reached this way cost the same however
+    /// deep they are; not with `offset`.
+    #[param(inline)]
+    after: Option<After>,
 }
 
 /// List figures in report order: topic, indicator, region, period.
@@ -107,49 +116,124 @@ struct ObservationParams {
     responses((status = 200, description = "A page of figures (JSON), or every match (CSV)",
         content((ListResponse<Observation> = "application/json"), (String = "text/csv"))))
 )]
-#[tracing::instrument(skip(state, output))]
+#[tracing::instrument(skip(snapshot, output))]
 async fn list_observations(
-    State(state): State<AppState>,
+    snapshot: Snapshot,
     ApiQuery(params): ApiQuery<ObservationParams>,
     ApiQuery(page): ApiQuery<PageParams>,
     output: Output,
     OriginalUri(uri): OriginalUri,
 ) -> Result<Response> {
-    if let Some(CodeList(codes)) = &params.indicator {
-        filters::ensure_indicators(&state.db, "indicator", codes).await?;
+    let after = params.after.map(|After(after)| after);
+    if let Some(after) = &after {
+        if page.offset.is_some() {
+            return Err(Error::invalid_parameter(
+                "after",
+                "continues a list where its last page ended; give `after` or `offset`, not both",
+            ));
+        }
+        decode_after(after)?;
     }
-    let scope =
-        filters::fact_filter(&state.db, params.region, params.descendants, params.topic).await?;
-    let (from, to) = filters::date_window(params.from, params.to)?;
-    let filter = ObservationFilter {
-        indicators: params.indicator.map(|list| list.0),
-        region: scope.region,
-        descendants: scope.descendants,
-        topic: scope.topic,
-        from,
-        to,
-        latest: params.latest.map(|count| count.0),
-        as_of: params.as_of.map(|moment| moment.0),
-        id: None,
+    let (filter, unit) = {
+        let mut conn = snapshot.conn().await?;
+        if let Some(CodeList(codes)) = &params.indicator {
+            filters::ensure_indicators(&mut conn, "indicator", codes).await?;
+        }
+        let scope =
+            filters::fact_filter(&mut conn, params.region, params.descendants, params.topic)
+                .await?;
+        let (from, to) = filters::date_window(params.from, params.to)?;
+        let filter = ObservationFilter {
+            indicators: params.indicator.map(|list| list.0),
+            region: scope.region,
+            descendants: scope.descendants,
+            topic: scope.topic,
+            from,
+            to,
+            latest: params.latest.map(|count| count.0),
+            as_of: params.as_of.map(|moment| moment.0),
+            id: None,
+        };
+        let unit = match params.unit {
+            Some(Code(code)) => Some(filters::output_unit(&mut conn, &code, &filter).await?),
+            None => None,
+        };
+        (filter, unit)
     };
-    let unit = match params.unit {
-        Some(Code(code)) => Some(filters::output_unit(&state.db, &code, &filter).await?),
-        None => None,
-    };
-    let db = state.db;
+    let count = output.count;
     output
-        .list(&uri, page, move |page| {
-            let (db, filter, unit) = (db.clone(), filter.clone(), unit.clone());
+        .list(&uri, page, after, move |page, after| {
+            let (snapshot, filter, unit) = (snapshot.clone(), filter.clone(), unit.clone());
             async move {
-                let (mut items, total) =
-                    observations::list_observations(&db, &filter, page).await?;
+                let (after, offset) = match after {
+                    Some(after) => {
+                        let (key, offset) = decode_after(&after)?;
+                        (Some(key), offset)
+                    }
+                    None => (None, page.offset),
+                };
+                let keyset = KeysetPage {
+                    limit: page.limit,
+                    offset,
+                    after,
+                };
+                let mut found = observations::list_observations(
+                    &mut *snapshot.conn().await?,
+                    &filter,
+                    &keyset,
+                    count,
+                )
+                .await?;
                 if let Some(unit) = &unit {
-                    filters::express_in(&mut items, unit)?;
+                    filters::express_in(&mut found.items, unit)?;
                 }
-                Ok((items, total))
+                let next_offset = offset.saturating_add(page.limit);
+                Ok(Fetched {
+                    items: found.items,
+                    total: found.total,
+                    next_after: found.next.map(|key| encode_after(&key, next_offset)),
+                    offset: Some(offset),
+                })
             }
         })
         .await
+}
+
+/// The `after` of a `next` link: the key the page ended on and how many
+/// items came before the next page (for `meta.offset`), in URL-safe
+/// base64 so that clients treat it as opaque.
+fn encode_after(key: &ObservationKey, offset: i64) -> String {
+    URL_SAFE_NO_PAD.encode(format!(
+        "{}\n{}\n{}\n{}\n{offset}",
+        key.indicator, key.region, key.period_start, key.period_end
+    ))
+}
+
+fn decode_after(after: &str) -> Result<(ObservationKey, i64)> {
+    let invalid = || {
+        Error::invalid_parameter(
+            "after",
+            "is not one this API wrote; follow the `next` link of a page, or start again without `after`",
+        )
+    };
+    let bytes = URL_SAFE_NO_PAD.decode(after).map_err(|_| invalid())?;
+    let text = String::from_utf8(bytes).map_err(|_| invalid())?;
+    let parts: Vec<&str> = text.split('\n').collect();
+    let [indicator, region, start, end, offset] = parts[..] else {
+        return Err(invalid());
+    };
+    let key = ObservationKey {
+        indicator: indicator.to_owned(),
+        region: region.to_owned(),
+        period_start: start.parse().map_err(|_| invalid())?,
+        period_end: end.parse().map_err(|_| invalid())?,
+    };
+    let offset = offset
+        .parse::<i64>()
+        .ok()
+        .filter(|n| *n >= 0)
+        .ok_or_else(invalid)?;
+    Ok((key, offset))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -169,22 +253,27 @@ struct AsOfParams {
     params(("id" = i64, Path, description = "Observation id", example = 1), AsOfParams, ObjectParams),
     responses((status = 200, description = "The observation", body = Observation))
 )]
-#[tracing::instrument(skip(state, output))]
+#[tracing::instrument(skip(snapshot, output))]
 async fn get_observation(
-    State(state): State<AppState>,
+    snapshot: Snapshot,
     Path(id): Path<String>,
     ApiQuery(params): ApiQuery<AsOfParams>,
     output: Output,
 ) -> Result<Response> {
     output.json_only()?;
     let id = body::parse_id("observation", &id)?;
-    let observation = find(&state, id, params.as_of.map(|moment| moment.0)).await?;
+    let observation = find(
+        &mut *snapshot.conn().await?,
+        id,
+        params.as_of.map(|moment| moment.0),
+    )
+    .await?;
     let etag = body::resource_etag("observation", &id.to_string(), observation.revision);
     body::with_etag(output.object(&observation)?, &etag)
 }
 
 async fn find(
-    state: &AppState,
+    db: &mut PgConnection,
     id: i64,
     as_of: Option<chrono::DateTime<chrono::Utc>>,
 ) -> Result<Observation> {
@@ -193,16 +282,8 @@ async fn find(
         as_of,
         ..ObservationFilter::default()
     };
-    let (mut found, _) = observations::list_observations(
-        &state.db,
-        &filter,
-        Page {
-            limit: 1,
-            offset: 0,
-        },
-    )
-    .await?;
-    found
+    observations::all_observations(db, &filter)
+        .await?
         .pop()
         .ok_or_else(|| Error::not_found("observation", id.to_string()))
 }
@@ -234,7 +315,7 @@ async fn create_observation(
     let mut tx = store::begin_write(&state.db).await?;
     let id = observations::insert_observation(&mut tx, &valid, &change).await?;
     tx.commit().await?;
-    let observation = find(&state, id, None).await?;
+    let observation = find(&mut *state.db.acquire().await?, id, None).await?;
     let etag = body::resource_etag("observation", &id.to_string(), observation.revision);
     let mut response = (StatusCode::CREATED, Json(&observation)).into_response();
     let location = format!("/api/v1/observations/{id}");
@@ -281,7 +362,7 @@ async fn replace_observation(
     let outcome = observations::replace_observation(&mut tx, id, expected, &valid, &change).await?;
     let revision = body::check_written(outcome, "observation", &id.to_string())?;
     tx.commit().await?;
-    let observation = find(&state, id, None).await?;
+    let observation = find(&mut *state.db.acquire().await?, id, None).await?;
     let etag = body::resource_etag("observation", &id.to_string(), revision);
     body::with_etag(Json(&observation).into_response(), &etag)
 }
@@ -329,16 +410,16 @@ async fn delete_observation(
     params(("id" = i64, Path, description = "Observation id", example = 1), PageParams, OutputParams),
     responses((status = 200, description = "The history", content((ListResponse<AuditEntry> = "application/json"), (String = "text/csv"))))
 )]
-#[tracing::instrument(skip(state, output))]
+#[tracing::instrument(skip(snapshot, output))]
 async fn list_revisions(
-    State(state): State<AppState>,
+    snapshot: Snapshot,
     Path(id): Path<String>,
     ApiQuery(page): ApiQuery<PageParams>,
     output: Output,
     OriginalUri(uri): OriginalUri,
 ) -> Result<Response> {
     let id = body::parse_id("observation", &id)?;
-    if !observations::observation_ever_existed(&state.db, id).await? {
+    if !observations::observation_ever_existed(&mut *snapshot.conn().await?, id).await? {
         return Err(Error::not_found("observation", id.to_string()));
     }
     let filter = AuditFilter {
@@ -346,11 +427,11 @@ async fn list_revisions(
         resource_key: Some(id.to_string()),
         ..AuditFilter::default()
     };
-    let db = state.db;
+    let db = snapshot;
     output
-        .list(&uri, page, move |page| {
+        .list(&uri, page, None, move |page, _after| {
             let (db, filter) = (db.clone(), filter.clone());
-            async move { Ok(store::audit::list_entries(&db, &filter, page).await?) }
+            async move { Ok(store::audit::list_entries(&mut *db.conn().await?, &filter, page).await?) }
         })
         .await
 }

@@ -21,7 +21,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::extract::parse_query;
 use super::list::ListResponse;
 use super::params::{Limit, Offset, PageParams};
-use crate::store::Page;
+use crate::store::{CountMode, Page, Total};
 use crate::{Error, Result};
 
 /// A representation this API can send.
@@ -110,6 +110,10 @@ pub struct Output {
     pub format: Format,
     pub lang: Option<Lang>,
     pub fields: Option<Vec<String>>,
+    /// How to count a list's total (`Prefer: count=…`), and whether the
+    /// client asked (then the answer says `Preference-Applied`).
+    pub count: CountMode,
+    pub count_asked: bool,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Output {
@@ -130,11 +134,53 @@ impl<S: Send + Sync> FromRequestParts<S> for Output {
         let lang = params
             .lang
             .or_else(|| header_text(header::ACCEPT_LANGUAGE).and_then(negotiate_lang));
+        let count =
+            header_text(header::HeaderName::from_static("prefer")).and_then(count_preference);
         Ok(Output {
             format,
             lang,
             fields: params.fields.map(|list| list.0),
+            count: count.unwrap_or_default(),
+            count_asked: count.is_some(),
         })
+    }
+}
+
+/// The `count=` preference of a `Prefer` header (RFC 7240), as PostgREST
+/// reads it; other preferences are ignored, as the RFC allows.
+fn count_preference(prefer: &str) -> Option<CountMode> {
+    prefer
+        .split([',', ';'])
+        .filter_map(|token| token.trim().split_once('='))
+        .find(|(name, _)| name.trim().eq_ignore_ascii_case("count"))
+        .and_then(|(_, value)| match value.trim().trim_matches('"') {
+            "exact" => Some(CountMode::Exact),
+            "planned" => Some(CountMode::Planned),
+            "estimated" => Some(CountMode::Estimated),
+            _ => None,
+        })
+}
+
+/// One page of a list, as a list's fetch returns it.
+pub struct Fetched<T> {
+    pub items: Vec<T>,
+    pub total: Total,
+    /// Where the next page starts (an opaque key), for lists that page by
+    /// key; `None` at the end, and for lists that page by offset.
+    pub next_after: Option<String>,
+    /// How many items come before this page, when the fetch knows it
+    /// better than the request does (a page reached by key).
+    pub offset: Option<i64>,
+}
+
+impl<T> From<(Vec<T>, i64)> for Fetched<T> {
+    fn from((items, total): (Vec<T>, i64)) -> Self {
+        Self {
+            items,
+            total: Total::exact(total),
+            next_after: None,
+            offset: None,
+        }
     }
 }
 
@@ -247,19 +293,37 @@ impl Output {
     }
 
     /// A list: one page as JSON, or every matching item as CSV. `fetch`
-    /// returns one page and the total; CSV calls it page after page.
-    pub async fn list<T, F, Fut>(self, uri: &Uri, page: PageParams, fetch: F) -> Result<Response>
+    /// returns one page (by offset, or after a key the last page gave) and
+    /// the total; CSV calls it page after page.
+    pub async fn list<T, F, Fut, P>(
+        self,
+        uri: &Uri,
+        page: PageParams,
+        after: Option<String>,
+        fetch: F,
+    ) -> Result<Response>
     where
         T: Tabular + Send + 'static,
-        F: Fn(Page) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<(Vec<T>, i64)>> + Send + 'static,
+        F: Fn(Page, Option<String>) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<P>> + Send + 'static,
+        P: Into<Fetched<T>>,
     {
         self.check_fields::<T>()?;
-        match self.format {
+        let mut response = match self.format {
             Format::Json => {
                 let page_slice = page.page();
-                let (items, total) = fetch(page_slice).await?;
-                let list = ListResponse::new(items, total, page_slice, uri);
+                let fetched: Fetched<T> = fetch(page_slice, after).await?.into();
+                let page_slice = Page {
+                    offset: fetched.offset.unwrap_or(page_slice.offset),
+                    ..page_slice
+                };
+                let list = ListResponse::new(
+                    fetched.items,
+                    fetched.total,
+                    page_slice,
+                    uri,
+                    fetched.next_after.as_deref(),
+                );
                 let link = list.link_header();
                 let mut response = if self.lang.is_none() && self.fields.is_none() {
                     Json(list).into_response()
@@ -281,21 +345,39 @@ impl Output {
                 if let Some(link) = link.and_then(|link| HeaderValue::from_str(&link).ok()) {
                     response.headers_mut().insert(header::LINK, link);
                 }
-                Ok(response)
+                response
             }
-            Format::Csv => self.csv(page, fetch).await,
+            Format::Csv => self.clone().csv(page, after, fetch).await?,
+        };
+        if self.count_asked {
+            let applied = match self.count {
+                CountMode::Exact => "count=exact",
+                CountMode::Planned => "count=planned",
+                CountMode::Estimated => "count=estimated",
+            };
+            response.headers_mut().insert(
+                header::HeaderName::from_static("preference-applied"),
+                HeaderValue::from_static(applied),
+            );
         }
+        Ok(response)
     }
 
     /// Streams CSV: the header, then every page. The first page is read
     /// before anything is sent, so a failing query is still a proper error.
-    async fn csv<T, F, Fut>(self, page: PageParams, fetch: F) -> Result<Response>
+    async fn csv<T, F, Fut, P>(
+        self,
+        page: PageParams,
+        after: Option<String>,
+        fetch: F,
+    ) -> Result<Response>
     where
         T: Tabular + Send + 'static,
-        F: Fn(Page) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<(Vec<T>, i64)>> + Send + 'static,
+        F: Fn(Page, Option<String>) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<P>> + Send + 'static,
+        P: Into<Fetched<T>>,
     {
-        const BATCH: i64 = 1000;
+        const BATCH: i64 = 5000;
         let columns = self.csv_columns::<T>();
         // An explicit limit is honoured; otherwise every page is sent.
         let (first_page, explicit) = match page.limit {
@@ -308,47 +390,47 @@ impl Output {
                 false,
             ),
         };
-        let (first, _) = fetch(first_page).await?;
+        let first: Fetched<T> = fetch(first_page, after).await?.into();
         let mut head = Vec::from("\u{FEFF}".as_bytes());
         write_csv_row(&mut head, columns.iter().map(|(name, _)| name.as_str()))?;
-        let first_chunk = self.csv_rows(&columns, &first, head)?;
-        let more = !explicit && first.len() as i64 == BATCH;
+        let first_chunk = self.csv_rows(&columns, &first.items, head)?;
+        let more = !explicit && first.items.len() as i64 == BATCH;
         let output = self.clone();
+        // Where the next batch starts: after the key the last one gave, or
+        // at the next offset.
+        let next = Page {
+            limit: BATCH,
+            offset: first_page.offset.saturating_add(BATCH),
+        };
         let rest = stream::unfold(
-            (
-                more,
-                first_page.offset.saturating_add(BATCH),
-                fetch,
-                columns,
-                output,
-            ),
-            |(more, offset, fetch, columns, output)| async move {
+            (more, next, first.next_after, fetch, columns, output),
+            |(more, page, after, fetch, columns, output)| async move {
                 if !more {
                     return None;
                 }
-                let chunk = match fetch(Page {
-                    limit: BATCH,
-                    offset,
-                })
-                .await
-                {
-                    Ok((items, _)) => {
-                        let more = items.len() as i64 == BATCH;
+                let chunk = match fetch(page, after).await {
+                    Ok(fetched) => {
+                        let fetched: Fetched<T> = fetched.into();
+                        let more = fetched.items.len() as i64 == BATCH;
                         output
-                            .csv_rows(&columns, &items, Vec::new())
-                            .map(|bytes| (Bytes::from(bytes), more))
+                            .csv_rows(&columns, &fetched.items, Vec::new())
+                            .map(|bytes| (Bytes::from(bytes), more, fetched.next_after))
                     }
                     Err(error) => Err(error),
                 };
+                let next = Page {
+                    limit: BATCH,
+                    offset: page.offset.saturating_add(BATCH),
+                };
                 match chunk {
-                    Ok((bytes, more)) => {
-                        Some((Ok(bytes), (more, offset + BATCH, fetch, columns, output)))
+                    Ok((bytes, more, after)) => {
+                        Some((Ok(bytes), (more, next, after, fetch, columns, output)))
                     }
                     Err(error) => {
                         tracing::error!(error = %error, "CSV export failed part-way; the response is cut short");
                         Some((
                             Err(std::io::Error::other("CSV export failed")),
-                            (false, offset, fetch, columns, output),
+                            (false, page, None, fetch, columns, output),
                         ))
                     }
                 }

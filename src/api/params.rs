@@ -186,6 +186,33 @@ impl<'de> Deserialize<'de> for SearchText {
     }
 }
 
+/// `after`: where a list continues, as the `next` link of its previous
+/// page gave it; opaque to clients.
+#[derive(Debug, Clone)]
+pub struct After(pub String);
+
+/// The longest `after` the API ever writes is far shorter than this.
+const AFTER_MAX_LEN: usize = 400;
+
+impl<'de> Deserialize<'de> for After {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(deserializer)?;
+        let valid = !raw.is_empty()
+            && raw.len() <= AFTER_MAX_LEN
+            && raw
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if valid {
+            Ok(After(raw))
+        } else {
+            Err(de::Error::custom(format!(
+                "expected the `after` of a `next` link (letters, digits, `-` and `_`, at most {AFTER_MAX_LEN}), got `{}`",
+                raw.chars().take(40).collect::<String>()
+            )))
+        }
+    }
+}
+
 /// Gives a parameter type its OpenAPI schema, so that `#[param(inline)]`
 /// documents exactly what its `Deserialize` accepts.
 macro_rules! param_schema {
@@ -230,6 +257,14 @@ param_schema!(
         .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
         .pattern(Some("^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))
         .examples([serde_json::json!("2024-04-30")])
+);
+param_schema!(
+    After,
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(1))
+        .max_length(Some(AFTER_MAX_LEN))
+        .pattern(Some("^[A-Za-z0-9_-]+$"))
 );
 param_schema!(Flag, ObjectBuilder::new().schema_type(Type::Boolean));
 param_schema!(Code, text(CODE_PATTERN, "371502"));

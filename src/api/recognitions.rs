@@ -16,6 +16,7 @@ use super::{ApiQuery, ListResponse};
 use crate::domain::Recognition;
 use crate::domain::input::RecognitionInput;
 use crate::store::audit::Change;
+use crate::store::snapshot::Snapshot;
 use crate::store::{FactFilter, Page};
 use crate::{AppState, Error, Result, store};
 
@@ -59,32 +60,42 @@ impl Tabular for Recognition {
     responses((status = 200, description = "A page of recognitions (JSON), or every match (CSV)",
         content((ListResponse<Recognition> = "application/json"), (String = "text/csv"))))
 )]
-#[tracing::instrument(skip(state, output))]
+#[tracing::instrument(skip(snapshot, output))]
 async fn list_recognitions(
-    State(state): State<AppState>,
+    snapshot: Snapshot,
     ApiQuery(params): ApiQuery<FactParams>,
     ApiQuery(page): ApiQuery<PageParams>,
     output: Output,
     OriginalUri(uri): OriginalUri,
 ) -> Result<Response> {
-    let filter =
-        filters::fact_filter(&state.db, params.region, params.descendants, params.topic).await?;
-    let db = state.db;
+    let filter = filters::fact_filter(
+        &mut *snapshot.conn().await?,
+        params.region,
+        params.descendants,
+        params.topic,
+    )
+    .await?;
+    let db = snapshot;
     output
-        .list(&uri, page, move |page| {
+        .list(&uri, page, None, move |page, _after| {
             let (db, filter) = (db.clone(), filter.clone());
-            async move { Ok(store::recognitions::list_recognitions(&db, &filter, page).await?) }
+            async move {
+                Ok(
+                    store::recognitions::list_recognitions(&mut *db.conn().await?, &filter, page)
+                        .await?,
+                )
+            }
         })
         .await
 }
 
-async fn find(state: &AppState, id: i64) -> Result<Recognition> {
+async fn find(db: &mut sqlx::PgConnection, id: i64) -> Result<Recognition> {
     let filter = FactFilter {
         id: Some(id),
         ..FactFilter::default()
     };
     let (mut found, _) = store::recognitions::list_recognitions(
-        &state.db,
+        db,
         &filter,
         Page {
             limit: 1,
@@ -123,15 +134,15 @@ fn respond(status: StatusCode, item: &Recognition) -> Result<Response> {
     params(("id" = i64, Path, description = "Id", example = 1), ObjectParams),
     responses((status = 200, description = "The recognition", body = Recognition))
 )]
-#[tracing::instrument(skip(state, output))]
+#[tracing::instrument(skip(snapshot, output))]
 async fn get_recognition(
-    State(state): State<AppState>,
+    snapshot: Snapshot,
     Path(id): Path<String>,
     output: Output,
 ) -> Result<Response> {
     output.json_only()?;
     let id = body::parse_id("recognition", &id)?;
-    let item = find(&state, id).await?;
+    let item = find(&mut *snapshot.conn().await?, id).await?;
     let mut response = output.object(&item)?;
     let etag = body::resource_etag("recognition", &id.to_string(), item.revision);
     response.headers_mut().insert(
@@ -167,7 +178,10 @@ async fn create_recognition(
     let mut tx = store::begin_write(&state.db).await?;
     let id = store::recognitions::insert_recognition(&mut tx, &valid, &change).await?;
     tx.commit().await?;
-    respond(StatusCode::CREATED, &find(&state, id).await?)
+    respond(
+        StatusCode::CREATED,
+        &find(&mut *state.db.acquire().await?, id).await?,
+    )
 }
 
 /// Replaces a recognition (editor); needs `If-Match`.
@@ -206,7 +220,10 @@ async fn replace_recognition(
         store::recognitions::replace_recognition(&mut tx, id, expected, &valid, &change).await?;
     body::check_written(outcome, "recognition", &id.to_string())?;
     tx.commit().await?;
-    respond(StatusCode::OK, &find(&state, id).await?)
+    respond(
+        StatusCode::OK,
+        &find(&mut *state.db.acquire().await?, id).await?,
+    )
 }
 
 /// Deletes a recognition (editor): a tombstone, kept in the audit log; needs `If-Match`.

@@ -11,6 +11,7 @@ use super::auth::Admin;
 use super::body::{self, ApiJson, ChangeReason, IfMatch};
 use super::catalogue_writes;
 use crate::domain::input::RegionInput;
+use crate::store::snapshot::Snapshot;
 
 use super::output::{ObjectParams, Output, OutputParams};
 use super::params::{self, Code, PageParams};
@@ -67,26 +68,26 @@ impl Level {
     responses((status = 200, description = "A page of regions (JSON), or every region (CSV)",
         content((ListResponse<Region> = "application/json"), (String = "text/csv"))))
 )]
-#[tracing::instrument(skip(state, output))]
+#[tracing::instrument(skip(snapshot, output))]
 async fn list_regions(
-    State(state): State<AppState>,
+    snapshot: Snapshot,
     ApiQuery(params): ApiQuery<RegionParams>,
     ApiQuery(page): ApiQuery<PageParams>,
     output: Output,
     OriginalUri(uri): OriginalUri,
 ) -> Result<Response> {
     if let Some(Code(parent)) = &params.parent {
-        filters::ensure_region(&state.db, "parent", parent).await?;
+        filters::ensure_region(&mut *snapshot.conn().await?, "parent", parent).await?;
     }
     let filter = RegionFilter {
         level: params.level.map(|level| level.as_str().to_owned()),
         parent: params.parent.map(|code| code.0),
     };
-    let db = state.db;
+    let db = snapshot;
     output
-        .list(&uri, page, move |page| {
+        .list(&uri, page, None, move |page, _after| {
             let (db, filter) = (db.clone(), filter.clone());
-            async move { Ok(regions::list_regions(&db, &filter, page).await?) }
+            async move { Ok(regions::list_regions(&mut *db.conn().await?, &filter, page).await?) }
         })
         .await
 }
@@ -99,23 +100,23 @@ async fn list_regions(
     params(("code" = String, Path, description = "GB/T 2260 code, or a local code such as `371502-tangyi`", example = "371502"), ObjectParams),
     responses((status = 200, description = "The region", body = RegionDetail))
 )]
-#[tracing::instrument(skip(state, output))]
+#[tracing::instrument(skip(snapshot, output))]
 async fn get_region(
-    State(state): State<AppState>,
+    snapshot: Snapshot,
     Path(code): Path<String>,
     output: Output,
 ) -> Result<Response> {
     let code = params::path_code("region", code)?;
     output.json_only()?;
-    let region = regions::find_region(&state.db, &code)
+    let region = regions::find_region(&mut *snapshot.conn().await?, &code)
         .await?
         .ok_or_else(|| Error::not_found("region", &code))?;
     let parent = match &region.parent_code {
-        Some(parent) => regions::find_region(&state.db, parent).await?,
+        Some(parent) => regions::find_region(&mut *snapshot.conn().await?, parent).await?,
         None => None,
     };
-    let children = regions::list_children(&state.db, &code).await?;
-    let etag = catalogue_writes::etag::<RegionInput>(&state, &code).await?;
+    let children = regions::list_children(&mut *snapshot.conn().await?, &code).await?;
+    let etag = catalogue_writes::etag::<RegionInput>(&mut *snapshot.conn().await?, &code).await?;
     body::with_etag(
         output.object(&RegionDetail {
             region,

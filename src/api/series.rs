@@ -1,7 +1,6 @@
 //! `/series`: one indicator for one region in period order, optionally
 //! transformed, and `/compare`: regions side by side.
 
-use axum::extract::State;
 use axum::response::Response;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -16,8 +15,11 @@ use super::output::{ObjectParams, Output};
 use super::params::{Code, CodeList, Count, IsoDate, Timestamp};
 use crate::domain::series::{self, SeriesPoint, Transform};
 use crate::domain::{Indicator, NamedRef, Observation, Qualifier, Unit};
+use crate::store;
 use crate::store::observations::{self, ObservationFilter};
-use crate::store::{self, Page};
+use crate::store::snapshot::Snapshot;
+use sqlx::PgConnection;
+
 use crate::{AppState, Error, Result};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -80,16 +82,17 @@ struct Series {
             body = crate::error::Problem, content_type = "application/problem+json")
     )
 )]
-#[tracing::instrument(skip(state, output))]
+#[tracing::instrument(skip(snapshot, output))]
 async fn get_series(
-    State(state): State<AppState>,
+    snapshot: Snapshot,
     ApiQuery(params): ApiQuery<SeriesParams>,
     output: Output,
 ) -> Result<Response> {
     output.json_only()?;
-    let db = &state.db;
-    let indicator = filters::find_indicator(db, &params.indicator.0).await?;
-    filters::ensure_region(db, "region", &params.region.0).await?;
+    let mut conn = snapshot.conn().await?;
+    let db = &mut *conn;
+    let indicator = filters::find_indicator(&mut *db, &params.indicator.0).await?;
+    filters::ensure_region(&mut *db, "region", &params.region.0).await?;
     let window = filters::date_window(params.from, params.to)?;
     let requested_unit = match &params.unit {
         Some(_) if params.transform.is_some_and(Transform::is_percent_change) => {
@@ -98,7 +101,7 @@ async fn get_series(
                 "a percent change (pch, pc1) is always in percent; drop `unit`",
             ));
         }
-        Some(Code(code)) => Some(unit_for(&state, code, &indicator).await?),
+        Some(Code(code)) => Some(unit_for(&mut *db, code, &indicator).await?),
         None => None,
     };
     let filter = ObservationFilter {
@@ -109,13 +112,13 @@ async fn get_series(
         as_of: params.as_of.map(|moment| moment.0),
         ..ObservationFilter::default()
     };
-    let (mut rows, _) = observations::list_observations(db, &filter, Page::ALL).await?;
+    let mut rows = observations::all_observations(&mut *db, &filter).await?;
     if let Some(unit) = &requested_unit {
         filters::express_in(&mut rows, unit)?;
     }
     let region = match rows.first() {
         Some(row) => row.region.clone(),
-        None => region_ref(&state, &params.region.0).await?,
+        None => region_ref(&mut *db, &params.region.0).await?,
     };
     let base_unit = requested_unit.unwrap_or_else(|| indicator.unit.clone());
     let points: Vec<SeriesPoint> = rows.iter().map(SeriesPoint::from).collect();
@@ -131,7 +134,7 @@ async fn get_series(
                 })?;
             (
                 transformed,
-                change_unit(&state, transform, base_unit).await?,
+                change_unit(&mut *db, transform, base_unit).await?,
             )
         }
     };
@@ -230,15 +233,16 @@ struct Difference {
     params(CompareParams, ObjectParams),
     responses((status = 200, description = "The comparison", body = Comparison))
 )]
-#[tracing::instrument(skip(state, output))]
+#[tracing::instrument(skip(snapshot, output))]
 async fn compare_regions(
-    State(state): State<AppState>,
+    snapshot: Snapshot,
     ApiQuery(params): ApiQuery<CompareParams>,
     output: Output,
 ) -> Result<Response> {
     output.json_only()?;
-    let db = &state.db;
-    let indicator = filters::find_indicator(db, &params.indicator.0).await?;
+    let mut conn = snapshot.conn().await?;
+    let db = &mut *conn;
+    let indicator = filters::find_indicator(&mut *db, &params.indicator.0).await?;
     let codes = params.regions.0;
     if !(2..=10).contains(&codes.len()) {
         return Err(Error::invalid_parameter(
@@ -258,12 +262,12 @@ async fn compare_regions(
     }
     let mut regions = Vec::with_capacity(codes.len());
     for code in &codes {
-        filters::ensure_region(db, "regions", code).await?;
-        regions.push(region_ref(&state, code).await?);
+        filters::ensure_region(&mut *db, "regions", code).await?;
+        regions.push(region_ref(&mut *db, code).await?);
     }
     let window = filters::date_window(params.from, params.to)?;
     let unit = match &params.unit {
-        Some(Code(code)) => unit_for(&state, code, &indicator).await?,
+        Some(Code(code)) => unit_for(&mut *db, code, &indicator).await?,
         None => indicator.unit.clone(),
     };
     let mut by_region: Vec<Vec<Observation>> = Vec::with_capacity(codes.len());
@@ -275,7 +279,7 @@ async fn compare_regions(
             to: window.1,
             ..ObservationFilter::default()
         };
-        let (mut rows, _) = observations::list_observations(db, &filter, Page::ALL).await?;
+        let mut rows = observations::all_observations(&mut *db, &filter).await?;
         filters::express_in(&mut rows, &unit)?;
         by_region.push(rows);
     }
@@ -351,8 +355,8 @@ async fn compare_regions(
     })
 }
 
-async fn region_ref(state: &AppState, code: &str) -> Result<NamedRef> {
-    let region = store::regions::find_region(&state.db, code)
+async fn region_ref(db: &mut PgConnection, code: &str) -> Result<NamedRef> {
+    let region = store::regions::find_region(&mut *db, code)
         .await?
         .ok_or_else(|| Error::not_found("region", code))?;
     Ok(NamedRef {
@@ -363,8 +367,8 @@ async fn region_ref(state: &AppState, code: &str) -> Result<NamedRef> {
 }
 
 /// `unit=` for one indicator: it must share the indicator's dimension.
-async fn unit_for(state: &AppState, code: &str, indicator: &Indicator) -> Result<Unit> {
-    let unit = filters::find_unit(&state.db, code).await?;
+async fn unit_for(db: &mut PgConnection, code: &str, indicator: &Indicator) -> Result<Unit> {
+    let unit = filters::find_unit(&mut *db, code).await?;
     if unit.converts_to(&indicator.unit) {
         Ok(unit)
     } else {
@@ -379,7 +383,7 @@ async fn unit_for(state: &AppState, code: &str, indicator: &Indicator) -> Result
 }
 
 /// The unit a transform's values are in.
-async fn change_unit(state: &AppState, transform: Transform, unit: Unit) -> Result<Unit> {
+async fn change_unit(db: &mut PgConnection, transform: Transform, unit: Unit) -> Result<Unit> {
     let code = if transform.is_percent_change() {
         "percent"
     } else if unit.dimension == "percent" {
@@ -387,7 +391,7 @@ async fn change_unit(state: &AppState, transform: Transform, unit: Unit) -> Resu
     } else {
         return Ok(unit);
     };
-    store::units::find_unit(&state.db, code)
+    store::units::find_unit(&mut *db, code)
         .await?
         .ok_or_else(|| {
             Error::Internal(anyhow::anyhow!(

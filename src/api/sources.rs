@@ -9,6 +9,7 @@ use super::auth::Admin;
 use super::body::{self, ApiJson, ChangeReason, IfMatch};
 use super::catalogue_writes;
 use crate::domain::input::SourceInput;
+use crate::store::snapshot::Snapshot;
 
 use super::output::{ObjectParams, Output, OutputParams};
 use super::params::{self, PageParams};
@@ -31,18 +32,18 @@ pub fn router() -> OpenApiRouter<AppState> {
     responses((status = 200, description = "A page of sources (JSON), or every source (CSV)",
         content((ListResponse<SourceSummary> = "application/json"), (String = "text/csv"))))
 )]
-#[tracing::instrument(skip(state, output))]
+#[tracing::instrument(skip(snapshot, output))]
 async fn list_sources(
-    State(state): State<AppState>,
+    snapshot: Snapshot,
     ApiQuery(page): ApiQuery<PageParams>,
     output: Output,
     OriginalUri(uri): OriginalUri,
 ) -> Result<Response> {
-    let db = state.db;
+    let db = snapshot;
     output
-        .list(&uri, page, move |page| {
+        .list(&uri, page, None, move |page, _after| {
             let db = db.clone();
-            async move { Ok(store::sources::list_sources(&db, page).await?) }
+            async move { Ok(store::sources::list_sources(&mut *db.conn().await?, page).await?) }
         })
         .await
 }
@@ -55,18 +56,18 @@ async fn list_sources(
     params(("id" = String, Path, description = "Source id", example = "dongchangfu-2024"), ObjectParams),
     responses((status = 200, description = "The source", body = Source))
 )]
-#[tracing::instrument(skip(state, output))]
+#[tracing::instrument(skip(snapshot, output))]
 async fn get_source(
-    State(state): State<AppState>,
+    snapshot: Snapshot,
     Path(id): Path<String>,
     output: Output,
 ) -> Result<Response> {
     let id = params::path_code("source", id)?;
     output.json_only()?;
-    let source = store::sources::find_source(&state.db, &id)
+    let source = store::sources::find_source(&mut *snapshot.conn().await?, &id)
         .await?
         .ok_or_else(|| Error::not_found("source", &id))?;
-    let etag = catalogue_writes::etag::<SourceInput>(&state, &id).await?;
+    let etag = catalogue_writes::etag::<SourceInput>(&mut *snapshot.conn().await?, &id).await?;
     body::with_etag(output.object(&source)?, &etag)
 }
 

@@ -16,6 +16,7 @@ use super::{ApiQuery, ListResponse};
 use crate::domain::Target;
 use crate::domain::input::TargetInput;
 use crate::store::audit::Change;
+use crate::store::snapshot::Snapshot;
 use crate::store::{FactFilter, Page};
 use crate::{AppState, Error, Result, store};
 
@@ -52,32 +53,37 @@ impl Tabular for Target {
     responses((status = 200, description = "A page of targets (JSON), or every match (CSV)",
         content((ListResponse<Target> = "application/json"), (String = "text/csv"))))
 )]
-#[tracing::instrument(skip(state, output))]
+#[tracing::instrument(skip(snapshot, output))]
 async fn list_targets(
-    State(state): State<AppState>,
+    snapshot: Snapshot,
     ApiQuery(params): ApiQuery<FactParams>,
     ApiQuery(page): ApiQuery<PageParams>,
     output: Output,
     OriginalUri(uri): OriginalUri,
 ) -> Result<Response> {
-    let filter =
-        filters::fact_filter(&state.db, params.region, params.descendants, params.topic).await?;
-    let db = state.db;
+    let filter = filters::fact_filter(
+        &mut *snapshot.conn().await?,
+        params.region,
+        params.descendants,
+        params.topic,
+    )
+    .await?;
+    let db = snapshot;
     output
-        .list(&uri, page, move |page| {
+        .list(&uri, page, None, move |page, _after| {
             let (db, filter) = (db.clone(), filter.clone());
-            async move { Ok(store::targets::list_targets(&db, &filter, page).await?) }
+            async move { Ok(store::targets::list_targets(&mut *db.conn().await?, &filter, page).await?) }
         })
         .await
 }
 
-async fn find(state: &AppState, id: i64) -> Result<Target> {
+async fn find(db: &mut sqlx::PgConnection, id: i64) -> Result<Target> {
     let filter = FactFilter {
         id: Some(id),
         ..FactFilter::default()
     };
     let (mut found, _) = store::targets::list_targets(
-        &state.db,
+        db,
         &filter,
         Page {
             limit: 1,
@@ -116,15 +122,15 @@ fn respond(status: StatusCode, item: &Target) -> Result<Response> {
     params(("id" = i64, Path, description = "Id", example = 1), ObjectParams),
     responses((status = 200, description = "The target", body = Target))
 )]
-#[tracing::instrument(skip(state, output))]
+#[tracing::instrument(skip(snapshot, output))]
 async fn get_target(
-    State(state): State<AppState>,
+    snapshot: Snapshot,
     Path(id): Path<String>,
     output: Output,
 ) -> Result<Response> {
     output.json_only()?;
     let id = body::parse_id("target", &id)?;
-    let item = find(&state, id).await?;
+    let item = find(&mut *snapshot.conn().await?, id).await?;
     let mut response = output.object(&item)?;
     let etag = body::resource_etag("target", &id.to_string(), item.revision);
     response.headers_mut().insert(
@@ -160,7 +166,10 @@ async fn create_target(
     let mut tx = store::begin_write(&state.db).await?;
     let id = store::targets::insert_target(&mut tx, &valid, &change).await?;
     tx.commit().await?;
-    respond(StatusCode::CREATED, &find(&state, id).await?)
+    respond(
+        StatusCode::CREATED,
+        &find(&mut *state.db.acquire().await?, id).await?,
+    )
 }
 
 /// Replaces a target (editor); needs `If-Match`.
@@ -198,7 +207,10 @@ async fn replace_target(
     let outcome = store::targets::replace_target(&mut tx, id, expected, &valid, &change).await?;
     body::check_written(outcome, "target", &id.to_string())?;
     tx.commit().await?;
-    respond(StatusCode::OK, &find(&state, id).await?)
+    respond(
+        StatusCode::OK,
+        &find(&mut *state.db.acquire().await?, id).await?,
+    )
 }
 
 /// Deletes a target (editor): a tombstone, kept in the audit log; needs `If-Match`.

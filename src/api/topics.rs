@@ -9,6 +9,7 @@ use super::auth::Admin;
 use super::body::{self, ApiJson, ChangeReason, IfMatch};
 use super::catalogue_writes;
 use crate::domain::input::TopicInput;
+use crate::store::snapshot::Snapshot;
 
 use super::output::{ObjectParams, Output, OutputParams};
 use super::params::{self, PageParams};
@@ -31,18 +32,18 @@ pub fn router() -> OpenApiRouter<AppState> {
     responses((status = 200, description = "A page of topics (JSON), or every topic (CSV)",
         content((ListResponse<Topic> = "application/json"), (String = "text/csv"))))
 )]
-#[tracing::instrument(skip(state, output))]
+#[tracing::instrument(skip(snapshot, output))]
 async fn list_topics(
-    State(state): State<AppState>,
+    snapshot: Snapshot,
     ApiQuery(page): ApiQuery<PageParams>,
     output: Output,
     OriginalUri(uri): OriginalUri,
 ) -> Result<Response> {
-    let db = state.db;
+    let db = snapshot;
     output
-        .list(&uri, page, move |page| {
+        .list(&uri, page, None, move |page, _after| {
             let db = db.clone();
-            async move { Ok(store::topics::list_topics(&db, page).await?) }
+            async move { Ok(store::topics::list_topics(&mut *db.conn().await?, page).await?) }
         })
         .await
 }
@@ -130,17 +131,17 @@ async fn delete_topic(
     params(("code" = String, Path, description = "Code", example = "industry"), ObjectParams),
     responses((status = 200, description = "The topic", body = Topic))
 )]
-#[tracing::instrument(skip(state, output))]
+#[tracing::instrument(skip(snapshot, output))]
 async fn get_topic(
-    State(state): State<AppState>,
+    snapshot: Snapshot,
     Path(code): Path<String>,
     output: Output,
 ) -> Result<axum::response::Response> {
     output.json_only()?;
     let code = params::path_code("topic", code)?;
-    let item = store::topics::find_topic(&state.db, &code)
+    let item = store::topics::find_topic(&mut *snapshot.conn().await?, &code)
         .await?
         .ok_or_else(|| Error::not_found("topic", &code))?;
-    let etag = catalogue_writes::etag::<TopicInput>(&state, &code).await?;
+    let etag = catalogue_writes::etag::<TopicInput>(&mut *snapshot.conn().await?, &code).await?;
     body::with_etag(output.object(&item)?, &etag)
 }

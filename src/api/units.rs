@@ -9,6 +9,7 @@ use super::auth::Admin;
 use super::body::{self, ApiJson, ChangeReason, IfMatch};
 use super::catalogue_writes;
 use crate::domain::input::UnitInput;
+use crate::store::snapshot::Snapshot;
 
 use super::output::{ObjectParams, Output, OutputParams};
 use super::params::{self, PageParams};
@@ -31,18 +32,18 @@ pub fn router() -> OpenApiRouter<AppState> {
     responses((status = 200, description = "A page of units (JSON), or every unit (CSV)",
         content((ListResponse<Unit> = "application/json"), (String = "text/csv"))))
 )]
-#[tracing::instrument(skip(state, output))]
+#[tracing::instrument(skip(snapshot, output))]
 async fn list_units(
-    State(state): State<AppState>,
+    snapshot: Snapshot,
     ApiQuery(page): ApiQuery<PageParams>,
     output: Output,
     OriginalUri(uri): OriginalUri,
 ) -> Result<Response> {
-    let db = state.db;
+    let db = snapshot;
     output
-        .list(&uri, page, move |page| {
+        .list(&uri, page, None, move |page, _after| {
             let db = db.clone();
-            async move { Ok(store::units::list_units(&db, page).await?) }
+            async move { Ok(store::units::list_units(&mut *db.conn().await?, page).await?) }
         })
         .await
 }
@@ -138,17 +139,17 @@ async fn delete_unit(
     params(("code" = String, Path, description = "Code", example = "cny_10k"), ObjectParams),
     responses((status = 200, description = "The unit", body = Unit))
 )]
-#[tracing::instrument(skip(state, output))]
+#[tracing::instrument(skip(snapshot, output))]
 async fn get_unit(
-    State(state): State<AppState>,
+    snapshot: Snapshot,
     Path(code): Path<String>,
     output: Output,
 ) -> Result<axum::response::Response> {
     output.json_only()?;
     let code = params::path_code("unit", code)?;
-    let item = store::units::find_unit(&state.db, &code)
+    let item = store::units::find_unit(&mut *snapshot.conn().await?, &code)
         .await?
         .ok_or_else(|| Error::not_found("unit", &code))?;
-    let etag = catalogue_writes::etag::<UnitInput>(&state, &code).await?;
+    let etag = catalogue_writes::etag::<UnitInput>(&mut *snapshot.conn().await?, &code).await?;
     body::with_etag(output.object(&item)?, &etag)
 }

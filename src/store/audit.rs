@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
-use sqlx::{PgConnection, PgPool};
+use sqlx::PgConnection;
 use utoipa::ToSchema;
 
 use super::Page;
@@ -80,7 +80,7 @@ pub struct AuditFilter {
 /// Entries in time order, and how many match.
 #[tracing::instrument(skip(db))]
 pub async fn list_entries(
-    db: &PgPool,
+    db: &mut PgConnection,
     filter: &AuditFilter,
     page: Page,
 ) -> sqlx::Result<(Vec<AuditEntry>, i64)> {
@@ -95,7 +95,7 @@ pub async fn list_entries(
         filter.since,
         filter.until,
     )
-    .fetch_one(db)
+    .fetch_one(&mut *db)
     .await?;
     let entries = sqlx::query_as!(
         AuditEntry,
@@ -114,7 +114,7 @@ pub async fn list_entries(
         page.limit,
         page.offset,
     )
-    .fetch_all(db)
+    .fetch_all(&mut *db)
     .await?;
     Ok((entries, total))
 }

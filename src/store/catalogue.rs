@@ -841,7 +841,11 @@ pub async fn delete_source(
 
 /// The current revision of a live catalogue item, for its `ETag`.
 #[tracing::instrument(skip(db))]
-pub async fn revision(db: &PgPool, resource: &str, key: &str) -> sqlx::Result<Option<i32>> {
+pub async fn revision(
+    db: impl sqlx::PgExecutor<'_>,
+    resource: &str,
+    key: &str,
+) -> sqlx::Result<Option<i32>> {
     sqlx::query_scalar!(
         r#"select revision as "revision!" from regions where $1 = 'region' and code = $2 and deleted_at is null
            union all select revision from topics where $1 = 'topic' and code = $2 and deleted_at is null

@@ -1,7 +1,7 @@
 //! Indicators: what is measured, in which base unit, under which topic.
 
 use rust_decimal::Decimal;
-use sqlx::PgPool;
+use sqlx::PgConnection;
 
 use super::Page;
 use crate::domain::{Indicator, NamedRef, Unit};
@@ -60,7 +60,7 @@ impl From<IndicatorRow> for Indicator {
 
 #[tracing::instrument(skip(db))]
 pub async fn list_indicators(
-    db: &PgPool,
+    db: &mut PgConnection,
     filter: &IndicatorFilter,
     page: Page,
 ) -> sqlx::Result<(Vec<Indicator>, i64)> {
@@ -72,14 +72,14 @@ pub async fn list_indicators(
         filter.topic,
         filter.q,
     )
-    .fetch_one(db)
+    .fetch_one(&mut *db)
     .await?;
     let indicators = select_indicators(db, filter, None, page).await?;
     Ok((indicators, total))
 }
 
 #[tracing::instrument(skip(db))]
-pub async fn find_indicator(db: &PgPool, code: &str) -> sqlx::Result<Option<Indicator>> {
+pub async fn find_indicator(db: &mut PgConnection, code: &str) -> sqlx::Result<Option<Indicator>> {
     let page = Page {
         limit: 1,
         offset: 0,
@@ -90,7 +90,7 @@ pub async fn find_indicator(db: &PgPool, code: &str) -> sqlx::Result<Option<Indi
 
 /// The one query that shapes indicator rows, for both the list and the lookup.
 async fn select_indicators(
-    db: &PgPool,
+    db: &mut PgConnection,
     filter: &IndicatorFilter,
     code: Option<&str>,
     page: Page,
@@ -117,19 +117,22 @@ async fn select_indicators(
         page.limit,
         page.offset,
     )
-    .fetch_all(db)
+    .fetch_all(&mut *db)
     .await?;
     Ok(rows.into_iter().map(Indicator::from).collect())
 }
 
 /// The codes among `codes` that name no indicator.
 #[tracing::instrument(skip(db))]
-pub async fn unknown_indicators(db: &PgPool, codes: &[String]) -> sqlx::Result<Vec<String>> {
+pub async fn unknown_indicators(
+    db: &mut PgConnection,
+    codes: &[String],
+) -> sqlx::Result<Vec<String>> {
     sqlx::query_scalar!(
         r#"select c as "code!" from unnest($1::text[]) as c
            where not exists (select 1 from indicators where code = c and deleted_at is null)"#,
         codes
     )
-    .fetch_all(db)
+    .fetch_all(&mut *db)
     .await
 }

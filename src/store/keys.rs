@@ -61,7 +61,10 @@ pub async fn revoke_key(db: &PgPool, name: &str) -> sqlx::Result<bool> {
 
 /// The live (unrevoked) key with this id.
 #[tracing::instrument(skip(db))]
-pub async fn find_live_key(db: &PgPool, id: &str) -> sqlx::Result<Option<StoredKey>> {
+pub async fn find_live_key(
+    db: impl sqlx::PgExecutor<'_>,
+    id: &str,
+) -> sqlx::Result<Option<StoredKey>> {
     sqlx::query_as!(
         StoredKey,
         "select name, role, secret_sha256 from api_keys where id = $1 and revoked_at is null",

@@ -2,10 +2,10 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
-use sqlx::{PgConnection, PgPool};
+use sqlx::{PgConnection, Postgres, QueryBuilder};
 
 use super::audit::{self, Change};
-use super::{Expected, Page, Written};
+use super::{CountMode, Expected, Total, Written};
 use crate::domain::input::ValidObservation;
 use crate::domain::{ComparisonBasis, Evidence, NamedRef, Observation, Qualifier, Reported, Unit};
 
@@ -30,6 +30,7 @@ pub struct ObservationFilter {
     pub id: Option<i64>,
 }
 
+#[derive(sqlx::FromRow)]
 struct ObservationRow {
     id: i64,
     revision: i32,
@@ -121,87 +122,384 @@ impl From<ObservationRow> for Observation {
     }
 }
 
+/// The key of an observation in list order, after the indicator's place:
+/// a page that ends on it continues after it (keyset pagination), so the
+/// last page of a long list costs what the first does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObservationKey {
+    pub indicator: String,
+    pub region: String,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+}
+
+impl ObservationKey {
+    fn of(observation: &Observation) -> Self {
+        Self {
+            indicator: observation.indicator.code.clone(),
+            region: observation.region.code.clone(),
+            period_start: observation.period_start,
+            period_end: observation.period_end,
+        }
+    }
+}
+
+/// Which page of the observations: the first `limit` after `after` (a key),
+/// or, without one, after skipping `offset`.
+#[derive(Debug, Clone)]
+pub struct KeysetPage {
+    pub limit: i64,
+    pub offset: i64,
+    pub after: Option<ObservationKey>,
+}
+
+/// A page of observations, how many match in all, and the key to continue
+/// after when there is more.
+#[derive(Debug)]
+pub struct ObservationPage {
+    pub items: Vec<Observation>,
+    pub total: Total,
+    pub next: Option<ObservationKey>,
+}
+
+/// Matching observations counted exactly up to this many; past it,
+/// [`CountMode::Estimated`] gives the planner's estimate instead.
+pub const EXACT_COUNT_LIMIT: i64 = 10_000;
+
 /// A page of the observations that match, in report order (topic,
 /// indicator, region, period), and how many match in all.
+///
+/// The SQL is built from the filters given, and only those, so that each
+/// combination is a plain statement the planner serves from the indexes
+/// (and Postgres caches a plan per combination). Each indicator's rows are
+/// read in the order of `observations_unique_period` (indicator, region,
+/// period), at most a page of them, and the indicators are taken in report
+/// order, so a page reads about as many rows as it returns.
 #[tracing::instrument(skip(db))]
 pub async fn list_observations(
-    db: &PgPool,
+    db: &mut PgConnection,
     filter: &ObservationFilter,
-    page: Page,
-) -> sqlx::Result<(Vec<Observation>, i64)> {
-    let total = sqlx::query_scalar!(
-        r#"select count(*) as "total!" from observations_matching($1, $2, $3, $4, $5, $6, $7, $8, $9)"#,
-        filter.indicators.as_deref(),
-        filter.region,
-        filter.descendants,
-        filter.topic,
-        filter.from,
-        filter.to,
-        filter.latest,
-        filter.as_of,
-        filter.id,
-    )
-    .fetch_one(db)
-    .await?;
-    let rows = sqlx::query_as!(
-        ObservationRow,
-        r#"select o.id, o.revision, o.indicator_code, i.name_zh as indicator_name_zh, i.name_en as indicator_name_en,
-                  o.region_code, r.name_zh as region_name_zh, r.name_en as region_name_en,
-                  t.code as topic_code, t.name_zh as topic_name_zh, t.name_en as topic_name_en,
-                  o.period_start, o.period_end, o.period_label, o.value,
-                  u.code as unit_code, u.symbol_zh as unit_symbol_zh, u.name_zh as unit_name_zh,
-                  u.name_en as unit_name_en, u.dimension as unit_dimension, u.base_code as unit_base_code,
-                  u.factor as unit_factor,
-                  o.qualifier as "qualifier: Qualifier",
-                  o.comparison_basis as "comparison_basis: ComparisonBasis",
-                  o.reported_value, o.reported_unit, o.reported_unit_code, o.reported_text, o.derived, o.formula,
-                  o.source_id, o.excerpt
-           from observations o
-           join indicators i on i.code = o.indicator_code
-           join topics t on t.code = i.topic_code
-           join regions r on r.code = o.region_code
-           join units u on u.code = i.unit_code
-           where o.version_id in (select observations_matching($1, $2, $3, $4, $5, $6, $7, $8, $9))
-           order by t.position, i.position, r.code, o.period_start, o.period_end, o.id
-           limit $10 offset $11"#,
-        filter.indicators.as_deref(),
-        filter.region,
-        filter.descendants,
-        filter.topic,
-        filter.from,
-        filter.to,
-        filter.latest,
-        filter.as_of,
-        filter.id,
-        page.limit,
-        page.offset,
-    )
-    .fetch_all(db)
-    .await?;
-    Ok((rows.into_iter().map(Observation::from).collect(), total))
+    page: &KeysetPage,
+    count: CountMode,
+) -> sqlx::Result<ObservationPage> {
+    let total = count_observations(&mut *db, filter, count).await?;
+    let items = page_of_observations(&mut *db, filter, page).await?;
+    let next = (items.len() as i64 == page.limit)
+        .then(|| items.last().map(ObservationKey::of))
+        .flatten();
+    Ok(ObservationPage { items, total, next })
+}
+
+/// Every observation that matches, without a count, for internal callers
+/// (series, comparisons, dashboards) whose answers are bounded.
+#[tracing::instrument(skip(db))]
+pub async fn all_observations(
+    db: &mut PgConnection,
+    filter: &ObservationFilter,
+) -> sqlx::Result<Vec<Observation>> {
+    let page = KeysetPage {
+        limit: i64::MAX,
+        offset: 0,
+        after: None,
+    };
+    page_of_observations(db, filter, &page).await
+}
+
+async fn page_of_observations(
+    db: &mut PgConnection,
+    filter: &ObservationFilter,
+    page: &KeysetPage,
+) -> sqlx::Result<Vec<Observation>> {
+    let mut sql = QueryBuilder::new("");
+    push_indicators_in_scope(&mut sql, filter);
+    sql.push(
+        "select m.id, m.revision, m.indicator_code, m.indicator_name_zh, m.indicator_name_en,
+                m.region_code, r.name_zh as region_name_zh, r.name_en as region_name_en,
+                m.topic_code, m.topic_name_zh, m.topic_name_en,
+                m.period_start, m.period_end, m.period_label, m.value,
+                u.code as unit_code, u.symbol_zh as unit_symbol_zh, u.name_zh as unit_name_zh,
+                u.name_en as unit_name_en, u.dimension as unit_dimension, u.base_code as unit_base_code,
+                u.factor as unit_factor, m.qualifier, m.comparison_basis,
+                m.reported_value, m.reported_unit, m.reported_unit_code, m.reported_text,
+                m.derived, m.formula, m.source_id, m.excerpt
+         from (",
+    );
+    let limit = page.limit;
+    match &page.after {
+        // The rest of the key's indicator, then the indicators after it.
+        Some(after) => {
+            sql.push("(");
+            push_matching(
+                &mut sql,
+                filter,
+                Block::Page {
+                    limit,
+                    after: Some(after),
+                },
+            );
+            sql.push(" and ind.code = ")
+                .push_bind(after.indicator.clone());
+            sql.push(") union all (");
+            push_matching(&mut sql, filter, Block::Page { limit, after: None });
+            sql.push(
+                " and (ind.topic_position, ind.position) > \
+                 (select topic_position, position from ind where code = ",
+            )
+            .push_bind(after.indicator.clone())
+            .push("))");
+        }
+        None => push_matching(&mut sql, filter, Block::Page { limit, after: None }),
+    }
+    sql.push(" order by topic_position, position, region_code, period_start, period_end");
+    push_limit(&mut sql, limit);
+    if page.after.is_none() && page.offset > 0 {
+        sql.push(" offset ").push_bind(page.offset);
+    }
+    sql.push(
+        ") m
+         join regions r on r.code = m.region_code
+         join units u on u.code = m.unit_code
+         order by m.topic_position, m.position, m.region_code, m.period_start, m.period_end",
+    );
+    let rows = sql
+        .build_query_as::<ObservationRow>()
+        .fetch_all(&mut *db)
+        .await?;
+    Ok(rows.into_iter().map(Observation::from).collect())
+}
+
+/// How many observations match: exactly, or as the planner estimates.
+async fn count_observations(
+    db: &mut PgConnection,
+    filter: &ObservationFilter,
+    mode: CountMode,
+) -> sqlx::Result<Total> {
+    let cap = match mode {
+        CountMode::Exact => None,
+        CountMode::Estimated => Some(EXACT_COUNT_LIMIT),
+        CountMode::Planned => return planned_count(db, filter).await,
+    };
+    let mut sql = QueryBuilder::new("");
+    push_indicators_in_scope(&mut sql, filter);
+    sql.push("select count(*) from (");
+    push_matching(&mut sql, filter, Block::Count { cap });
+    if let Some(cap) = cap {
+        sql.push(" limit ").push_bind(cap + 1);
+    }
+    sql.push(") counted");
+    let counted: i64 = sql.build_query_scalar().fetch_one(&mut *db).await?;
+    match cap {
+        Some(cap) if counted > cap => planned_count(db, filter).await,
+        _ => Ok(Total::exact(counted)),
+    }
+}
+
+/// The planner's estimate of how many observations match (Postgres's
+/// statistics, so without reading them).
+async fn planned_count(db: &mut PgConnection, filter: &ObservationFilter) -> sqlx::Result<Total> {
+    let mut sql = QueryBuilder::new("explain (format json) ");
+    push_indicators_in_scope(&mut sql, filter);
+    push_matching(&mut sql, filter, Block::Count { cap: None });
+    let plan: serde_json::Value = sql.build_query_scalar().fetch_one(&mut *db).await?;
+    let rows = plan
+        .pointer("/0/Plan/Plan Rows")
+        .and_then(serde_json::Value::as_f64)
+        .unwrap_or(0.0);
+    // An estimate of rows: rounded, and clamped to what i64 holds.
+    let rows = rows.round().clamp(0.0, i64::MAX as f64) as i64;
+    Ok(Total::planned(rows))
 }
 
 /// The base units of the observations that match, to check a requested
 /// unit against before converting anything.
 #[tracing::instrument(skip(db))]
-pub async fn units_matching(db: &PgPool, filter: &ObservationFilter) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar!(
-        r#"select distinct i.unit_code as "unit_code!"
-           from observations o join indicators i on i.code = o.indicator_code
-           where o.version_id in (select observations_matching($1, $2, $3, $4, $5, $6, $7, $8, $9))
-           order by 1"#,
-        filter.indicators.as_deref(),
-        filter.region,
-        filter.descendants,
-        filter.topic,
-        filter.from,
-        filter.to,
-        filter.latest,
-        filter.as_of,
-        filter.id,
-    )
-    .fetch_all(db)
-    .await
+pub async fn units_matching(
+    db: &mut PgConnection,
+    filter: &ObservationFilter,
+) -> sqlx::Result<Vec<String>> {
+    let mut sql = QueryBuilder::new("");
+    push_indicators_in_scope(&mut sql, filter);
+    sql.push("select distinct ind.unit_code from ind join (");
+    // One row of each indicator is enough.
+    push_matching(&mut sql, filter, Block::Count { cap: Some(0) });
+    sql.push(") one on one.indicator_code = ind.code order by 1");
+    sql.build_query_scalar().fetch_all(&mut *db).await
+}
+
+/// What a block of matching rows is for.
+#[derive(Clone, Copy)]
+enum Block<'a> {
+    /// A page: in order, at most `limit` rows of each indicator, after
+    /// `after` within the key's indicator.
+    Page {
+        limit: i64,
+        after: Option<&'a ObservationKey>,
+    },
+    /// Counting: any order, at most `cap + 1` rows of each indicator.
+    Count { cap: Option<i64> },
+}
+
+/// `with ind as (…)`: the indicators the filters allow, with their places
+/// in report order (topic, then indicator).
+fn push_indicators_in_scope(sql: &mut QueryBuilder<Postgres>, filter: &ObservationFilter) {
+    sql.push(
+        "with ind as (
+            select i.code, i.name_zh, i.name_en, i.unit_code, i.position, t.code as topic_code,
+                   t.name_zh as topic_name_zh, t.name_en as topic_name_en, t.position as topic_position
+            from indicators i join topics t on t.code = i.topic_code
+            where true",
+    );
+    if let Some(codes) = &filter.indicators {
+        sql.push(" and i.code = any(")
+            .push_bind(codes.clone())
+            .push(")");
+    }
+    if let Some(topic) = &filter.topic {
+        sql.push(" and i.topic_code = ").push_bind(topic.clone());
+    }
+    if let Some(id) = filter.id {
+        sql.push(" and i.code in (select indicator_code from observations where id = ")
+            .push_bind(id)
+            .push(")");
+    }
+    sql.push(")");
+    if let (Some(region), true) = (&filter.region, filter.descendants) {
+        // The region and every region below it.
+        sql.push(
+            ", scope as materialized (
+                with recursive scope (code) as (
+                    select code from regions where code = ",
+        )
+        .push_bind(region.clone())
+        .push(
+            " and deleted_at is null
+                    union
+                    select r.code from regions r join scope s on r.parent_code = s.code
+                    where r.deleted_at is null
+                )
+                select code from scope
+            )",
+        );
+    }
+    sql.push(" ");
+}
+
+/// `select … from ind cross join lateral (…) o where true`: the matching
+/// rows of each indicator in scope; the caller may add conditions on `ind`.
+fn push_matching(sql: &mut QueryBuilder<Postgres>, filter: &ObservationFilter, block: Block<'_>) {
+    let columns = match block {
+        Block::Page { .. } => {
+            "ind.topic_position, ind.position, ind.name_zh as indicator_name_zh,
+             ind.name_en as indicator_name_en, ind.topic_code, ind.topic_name_zh,
+             ind.topic_name_en, ind.unit_code, o.*"
+        }
+        Block::Count { .. } => "o.indicator_code",
+    };
+    sql.push("select ")
+        .push(columns)
+        .push(" from ind cross join lateral (");
+    // One region's rows can be read in period order straight from the
+    // index; several regions (a scope, or `latest` for each) are read
+    // region by region, in code order.
+    let by_region = filter.latest.is_some() || filter.descendants;
+    let after = match block {
+        Block::Page { after, .. } => after,
+        Block::Count { .. } => None,
+    };
+    let row_limit = match block {
+        Block::Page { limit, .. } => Some(limit),
+        Block::Count { cap } => cap.map(|cap| cap + 1),
+    };
+    if by_region {
+        sql.push("select o.* from (select code from ");
+        match (&filter.region, filter.descendants) {
+            (Some(_), true) => sql.push("scope where true"),
+            (Some(region), false) => sql.push("regions where code = ").push_bind(region.clone()),
+            (None, _) => sql.push("regions where true"),
+        };
+        if let Some(after) = after {
+            sql.push(" and code >= ").push_bind(after.region.clone());
+        }
+        sql.push(" order by code) s cross join lateral (");
+    }
+    sql.push(
+        "select o.id, o.revision, o.indicator_code, o.region_code, o.period_start, o.period_end,
+                o.period_label, o.value, o.qualifier, o.comparison_basis, o.reported_value,
+                o.reported_unit, o.reported_unit_code, o.reported_text, o.derived, o.formula,
+                o.source_id, o.excerpt
+         from observations o
+         where o.indicator_code = ind.code",
+    );
+    match filter.as_of {
+        None => sql.push(" and o.valid_to is null"),
+        Some(moment) => sql
+            .push(" and o.valid_from <= ")
+            .push_bind(moment)
+            .push(" and (o.valid_to is null or o.valid_to > ")
+            .push_bind(moment)
+            .push(")"),
+    };
+    if by_region {
+        sql.push(" and o.region_code = s.code");
+    } else if let Some(region) = &filter.region {
+        sql.push(" and o.region_code = ").push_bind(region.clone());
+    }
+    if let Some(from) = filter.from {
+        sql.push(" and o.period_start >= ").push_bind(from);
+    }
+    if let Some(to) = filter.to {
+        sql.push(" and o.period_end <= ").push_bind(to);
+    }
+    if let Some(id) = filter.id {
+        sql.push(" and o.id = ").push_bind(id);
+    }
+    let push_after = |sql: &mut QueryBuilder<Postgres>, after: &ObservationKey| {
+        sql.push(" and (o.region_code, o.period_start, o.period_end) > (")
+            .push_bind(after.region.clone())
+            .push(", ")
+            .push_bind(after.period_start)
+            .push(", ")
+            .push_bind(after.period_end)
+            .push(")");
+    };
+    if by_region {
+        match filter.latest {
+            // The N most recent periods of this indicator and region.
+            Some(latest) => {
+                sql.push(" order by o.period_end desc, o.period_start desc limit ")
+                    .push_bind(i64::from(latest));
+            }
+            None => {
+                if matches!(block, Block::Page { .. }) {
+                    sql.push(" order by o.period_start, o.period_end");
+                }
+                push_limit(sql, row_limit.unwrap_or(i64::MAX));
+            }
+        }
+        sql.push(") o where true");
+        if let Some(after) = after {
+            push_after(sql, after);
+        }
+        if matches!(block, Block::Page { .. }) {
+            sql.push(" order by s.code, o.period_start, o.period_end");
+        }
+    } else {
+        if let Some(after) = after {
+            push_after(sql, after);
+        }
+        if matches!(block, Block::Page { .. }) {
+            sql.push(" order by o.region_code, o.period_start, o.period_end");
+        }
+    }
+    push_limit(sql, row_limit.unwrap_or(i64::MAX));
+    sql.push(") o where true");
+}
+
+/// `limit n`, or nothing for "all".
+fn push_limit(sql: &mut QueryBuilder<Postgres>, limit: i64) {
+    if limit < i64::MAX {
+        sql.push(" limit ").push_bind(limit);
+    }
 }
 
 /// Stores a new observation; returns its id. The caller commits.
@@ -397,11 +695,11 @@ pub async fn delete_observation(
 
 /// Whether an observation with this id ever existed (deleted or not).
 #[tracing::instrument(skip(db))]
-pub async fn observation_ever_existed(db: &PgPool, id: i64) -> sqlx::Result<bool> {
+pub async fn observation_ever_existed(db: &mut PgConnection, id: i64) -> sqlx::Result<bool> {
     sqlx::query_scalar!(
         r#"select exists (select 1 from observations where id = $1) as "exists!""#,
         id
     )
-    .fetch_one(db)
+    .fetch_one(&mut *db)
     .await
 }

@@ -1,6 +1,6 @@
 //! Recognitions: honours, designations and firsts.
 
-use sqlx::{PgConnection, PgPool};
+use sqlx::PgConnection;
 
 use super::audit::{self, Change};
 use super::{Expected, FactFilter, Page, Written};
@@ -56,7 +56,7 @@ impl From<RecognitionRow> for Recognition {
 
 #[tracing::instrument(skip(db))]
 pub async fn list_recognitions(
-    db: &PgPool,
+    db: &mut PgConnection,
     filter: &FactFilter,
     page: Page,
 ) -> sqlx::Result<(Vec<Recognition>, i64)> {
@@ -69,7 +69,7 @@ pub async fn list_recognitions(
         filter.topic,
         filter.id,
     )
-    .fetch_one(db)
+    .fetch_one(&mut *db)
     .await?;
     let rows = sqlx::query_as!(
         RecognitionRow,
@@ -91,7 +91,7 @@ pub async fn list_recognitions(
         page.offset,
         filter.id,
     )
-    .fetch_all(db)
+    .fetch_all(&mut *db)
     .await?;
     Ok((rows.into_iter().map(Recognition::from).collect(), total))
 }

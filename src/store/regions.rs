@@ -1,6 +1,6 @@
 //! Regions and their hierarchy.
 
-use sqlx::PgPool;
+use sqlx::PgConnection;
 
 use super::Page;
 use crate::domain::Region;
@@ -14,7 +14,7 @@ pub struct RegionFilter {
 
 #[tracing::instrument(skip(db))]
 pub async fn list_regions(
-    db: &PgPool,
+    db: &mut PgConnection,
     filter: &RegionFilter,
     page: Page,
 ) -> sqlx::Result<(Vec<Region>, i64)> {
@@ -25,7 +25,7 @@ pub async fn list_regions(
         filter.level,
         filter.parent,
     )
-    .fetch_one(db)
+    .fetch_one(&mut *db)
     .await?;
     let regions = sqlx::query_as!(
         Region,
@@ -39,41 +39,41 @@ pub async fn list_regions(
         page.limit,
         page.offset,
     )
-    .fetch_all(db)
+    .fetch_all(&mut *db)
     .await?;
     Ok((regions, total))
 }
 
 #[tracing::instrument(skip(db))]
-pub async fn find_region(db: &PgPool, code: &str) -> sqlx::Result<Option<Region>> {
+pub async fn find_region(db: &mut PgConnection, code: &str) -> sqlx::Result<Option<Region>> {
     sqlx::query_as!(
         Region,
         "select code, parent_code, level, code_scheme, name_zh, name_en, note from regions
          where code = $1 and deleted_at is null",
         code
     )
-    .fetch_optional(db)
+    .fetch_optional(&mut *db)
     .await
 }
 
 #[tracing::instrument(skip(db))]
-pub async fn list_children(db: &PgPool, code: &str) -> sqlx::Result<Vec<Region>> {
+pub async fn list_children(db: &mut PgConnection, code: &str) -> sqlx::Result<Vec<Region>> {
     sqlx::query_as!(
         Region,
         "select code, parent_code, level, code_scheme, name_zh, name_en, note from regions
          where parent_code = $1 and deleted_at is null order by code",
         code
     )
-    .fetch_all(db)
+    .fetch_all(&mut *db)
     .await
 }
 
 #[tracing::instrument(skip(db))]
-pub async fn region_exists(db: &PgPool, code: &str) -> sqlx::Result<bool> {
+pub async fn region_exists(db: &mut PgConnection, code: &str) -> sqlx::Result<bool> {
     sqlx::query_scalar!(
         r#"select exists (select 1 from regions where code = $1 and deleted_at is null) as "exists!""#,
         code
     )
-    .fetch_one(db)
+    .fetch_one(&mut *db)
     .await
 }

@@ -1,15 +1,18 @@
 //! Sources: the publications facts are quoted from.
 
-use sqlx::PgPool;
+use sqlx::PgConnection;
 
 use super::Page;
 use crate::domain::{Source, SourceSummary};
 
 #[tracing::instrument(skip(db))]
-pub async fn list_sources(db: &PgPool, page: Page) -> sqlx::Result<(Vec<SourceSummary>, i64)> {
+pub async fn list_sources(
+    db: &mut PgConnection,
+    page: Page,
+) -> sqlx::Result<(Vec<SourceSummary>, i64)> {
     let total =
         sqlx::query_scalar!(r#"select count(*) as "total!" from sources where deleted_at is null"#)
-            .fetch_one(db)
+            .fetch_one(&mut *db)
             .await?;
     let sources = sqlx::query_as!(
         SourceSummary,
@@ -19,13 +22,13 @@ pub async fn list_sources(db: &PgPool, page: Page) -> sqlx::Result<(Vec<SourceSu
         page.limit,
         page.offset,
     )
-    .fetch_all(db)
+    .fetch_all(&mut *db)
     .await?;
     Ok((sources, total))
 }
 
 #[tracing::instrument(skip(db))]
-pub async fn find_source(db: &PgPool, id: &str) -> sqlx::Result<Option<Source>> {
+pub async fn find_source(db: &mut PgConnection, id: &str) -> sqlx::Result<Option<Source>> {
     let row = sqlx::query!(
         "select id, title_zh, title_en, headline_zh, headline_en, publisher_zh, publisher_en, page,
                 reporter_zh, reporter_en, published_on, reference_year, language, file_name, updated_at,
@@ -33,7 +36,7 @@ pub async fn find_source(db: &PgPool, id: &str) -> sqlx::Result<Option<Source>> 
          from sources where id = $1 and deleted_at is null",
         id
     )
-    .fetch_optional(db)
+    .fetch_optional(&mut *db)
     .await?;
     Ok(row.map(|row| Source {
         summary: SourceSummary {

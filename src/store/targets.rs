@@ -1,7 +1,7 @@
 //! Targets: dated commitments.
 
 use chrono::NaiveDate;
-use sqlx::{PgConnection, PgPool};
+use sqlx::PgConnection;
 
 use super::audit::{self, Change};
 use super::{Expected, FactFilter, Page, Written};
@@ -52,7 +52,7 @@ impl From<TargetRow> for Target {
 /// Targets in due-date order, undated ones last.
 #[tracing::instrument(skip(db))]
 pub async fn list_targets(
-    db: &PgPool,
+    db: &mut PgConnection,
     filter: &FactFilter,
     page: Page,
 ) -> sqlx::Result<(Vec<Target>, i64)> {
@@ -65,7 +65,7 @@ pub async fn list_targets(
         filter.topic,
         filter.id,
     )
-    .fetch_one(db)
+    .fetch_one(&mut *db)
     .await?;
     let rows = sqlx::query_as!(
         TargetRow,
@@ -86,7 +86,7 @@ pub async fn list_targets(
         page.offset,
         filter.id,
     )
-    .fetch_all(db)
+    .fetch_all(&mut *db)
     .await?;
     Ok((rows.into_iter().map(Target::from).collect(), total))
 }

@@ -1,15 +1,15 @@
 //! Topics, the sections indicators are grouped in.
 
-use sqlx::PgPool;
+use sqlx::PgConnection;
 
 use super::Page;
 use crate::domain::Topic;
 
 #[tracing::instrument(skip(db))]
-pub async fn list_topics(db: &PgPool, page: Page) -> sqlx::Result<(Vec<Topic>, i64)> {
+pub async fn list_topics(db: &mut PgConnection, page: Page) -> sqlx::Result<(Vec<Topic>, i64)> {
     let total =
         sqlx::query_scalar!(r#"select count(*) as "total!" from topics where deleted_at is null"#)
-            .fetch_one(db)
+            .fetch_one(&mut *db)
             .await?;
     let topics = sqlx::query_as!(
         Topic,
@@ -18,28 +18,28 @@ pub async fn list_topics(db: &PgPool, page: Page) -> sqlx::Result<(Vec<Topic>, i
         page.limit,
         page.offset,
     )
-    .fetch_all(db)
+    .fetch_all(&mut *db)
     .await?;
     Ok((topics, total))
 }
 
 #[tracing::instrument(skip(db))]
-pub async fn topic_exists(db: &PgPool, code: &str) -> sqlx::Result<bool> {
+pub async fn topic_exists(db: &mut PgConnection, code: &str) -> sqlx::Result<bool> {
     sqlx::query_scalar!(
         r#"select exists (select 1 from topics where code = $1 and deleted_at is null) as "exists!""#,
         code
     )
-    .fetch_one(db)
+    .fetch_one(&mut *db)
     .await
 }
 
 #[tracing::instrument(skip(db))]
-pub async fn find_topic(db: &PgPool, code: &str) -> sqlx::Result<Option<Topic>> {
+pub async fn find_topic(db: &mut PgConnection, code: &str) -> sqlx::Result<Option<Topic>> {
     sqlx::query_as!(
         Topic,
         "select code, name_zh, name_en from topics where code = $1 and deleted_at is null",
         code
     )
-    .fetch_optional(db)
+    .fetch_optional(&mut *db)
     .await
 }

@@ -27,7 +27,7 @@ async fn regions_list_every_region_in_code_order(db: PgPool) {
     );
     assert_eq!(
         response.body["meta"],
-        json!({ "total": 8, "limit": 100, "offset": 0, "next": null, "prev": null })
+        json!({ "total": 8, "total_kind": "exact", "limit": 100, "offset": 0, "next": null, "prev": null })
     );
     assert_eq!(response.data()[2]["name_zh"], "东昌府区");
     assert_eq!(response.data()[2]["name_en"], "Dongchangfu District");

@@ -268,11 +268,24 @@ async fn an_accept_that_cannot_be_served_is_406(db: PgPool) {
 
 #[sqlx::test]
 async fn lists_link_their_neighbour_pages_in_a_header(db: PgPool) {
-    let response = TestApp::new(db)
-        .get("/api/v1/observations?limit=10&offset=10")
+    let response = TestApp::new(db.clone())
+        .get("/api/v1/topics?limit=2&offset=2")
         .await;
     assert_eq!(
         response.headers["link"],
-        "</api/v1/observations?limit=10&offset=20>; rel=\"next\", </api/v1/observations?limit=10&offset=0>; rel=\"prev\""
+        "</api/v1/topics?limit=2&offset=4>; rel=\"next\", </api/v1/topics?limit=2&offset=0>; rel=\"prev\""
+    );
+    // Observations link the next page by the key the page ended on.
+    let response = TestApp::new(db)
+        .get("/api/v1/observations?limit=10&offset=10")
+        .await;
+    let next = response.body["meta"]["next"].as_str().unwrap();
+    assert!(
+        next.starts_with("/api/v1/observations?limit=10&after="),
+        "{next}"
+    );
+    assert_eq!(
+        response.headers["link"],
+        format!("<{next}>; rel=\"next\", </api/v1/observations?limit=10&offset=0>; rel=\"prev\"")
     );
 }

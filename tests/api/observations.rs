@@ -208,3 +208,113 @@ async fn latest_keeps_the_most_recent_period_of_each_series(db: PgPool) {
     assert_eq!(latest.pluck("period_start"), ["2024-01-01"]);
     assert_eq!(latest.data()[0]["value"], json!(12.5));
 }
+
+/// Follows `next` links from `first` to the end; returns every page.
+async fn walk(app: &TestApp, first: &str) -> Vec<crate::helpers::TestResponse> {
+    let mut pages = Vec::new();
+    let mut url = Some(first.to_owned());
+    while let Some(current) = url {
+        let page = app.get(&current).await;
+        assert_eq!(page.status, StatusCode::OK, "{current}: {}", page.body);
+        url = page.body["meta"]["next"].as_str().map(str::to_owned);
+        pages.push(page);
+        assert!(pages.len() < 100, "the next links never end");
+    }
+    pages
+}
+
+#[sqlx::test]
+async fn next_links_walk_every_figure_once_in_order_by_key(db: PgPool) {
+    let app = TestApp::new(db);
+    for filters in [
+        "",
+        "region=371500&descendants=true&",
+        "region=371502&latest=1&",
+        "topic=industry&",
+        "indicator=job_retention_refund_amount,industrial_value_added_growth,industrial_output_value&",
+    ] {
+        let whole = app
+            .get(&format!("/api/v1/observations?{filters}limit=1000"))
+            .await;
+        let expected = whole.pluck("id");
+        assert!(expected.len() > 1, "{filters}: too few figures to page");
+        let pages = walk(&app, &format!("/api/v1/observations?{filters}limit=3")).await;
+        let walked: Vec<String> = pages.iter().flat_map(|page| page.pluck("id")).collect();
+        assert_eq!(walked, expected, "{filters}");
+        for (n, page) in pages.iter().enumerate() {
+            assert_eq!(
+                page.body["meta"]["offset"],
+                json!(n * 3),
+                "{filters} page {n}"
+            );
+            assert_eq!(
+                page.body["meta"]["total"],
+                json!(expected.len()),
+                "{filters}"
+            );
+            assert_eq!(page.body["meta"]["total_kind"], "exact", "{filters}");
+        }
+        // Every page after the first is reached by key, not by offset.
+        for page in &pages[..pages.len() - 1] {
+            let next = page.body["meta"]["next"].as_str().unwrap();
+            assert!(
+                next.contains("after=") && !next.contains("offset="),
+                "{next}"
+            );
+        }
+    }
+}
+
+#[sqlx::test]
+async fn after_that_the_api_did_not_write_or_with_offset_is_a_400_naming_after(db: PgPool) {
+    let app = TestApp::new(db);
+    let first = app.get("/api/v1/observations?limit=2").await;
+    let next = first.body["meta"]["next"].as_str().unwrap().to_owned();
+    for (url, says) in [
+        (
+            "/api/v1/observations?after=bm9uc2Vuc2U".to_owned(),
+            "follow the `next` link",
+        ),
+        (
+            "/api/v1/observations?after=a%20b".to_owned(),
+            "expected the `after` of a `next` link",
+        ),
+        (format!("{next}&offset=2"), "not both"),
+    ] {
+        let response = app.get(&url).await;
+        assert_eq!(response.status, StatusCode::BAD_REQUEST, "{url}");
+        assert_eq!(response.content_type(), "application/problem+json");
+        let detail = response.body["detail"].as_str().unwrap();
+        assert!(detail.contains("after"), "{url}: {detail}");
+        assert!(detail.contains(says), "{url}: {detail}");
+    }
+}
+
+#[sqlx::test]
+async fn prefer_count_chooses_an_exact_or_a_planned_total_and_says_which(db: PgPool) {
+    let app = TestApp::new(db);
+    let exact = app
+        .get_with("/api/v1/observations?limit=1", &[("prefer", "count=exact")])
+        .await;
+    assert_eq!(exact.body["meta"]["total_kind"], "exact");
+    let total = exact.body["meta"]["total"].as_i64().unwrap();
+    assert!(total >= 27, "{total}");
+    assert_eq!(exact.headers["preference-applied"], "count=exact");
+
+    let planned = app
+        .get_with(
+            "/api/v1/observations?limit=1",
+            &[("prefer", "return=minimal, count=planned")],
+        )
+        .await;
+    assert_eq!(planned.status, StatusCode::OK);
+    assert_eq!(planned.body["meta"]["total_kind"], "planned");
+    assert!(planned.body["meta"]["total"].as_i64().unwrap() >= 1);
+    assert_eq!(planned.headers["preference-applied"], "count=planned");
+
+    // Without a preference: exact, as the seed is small.
+    let default = app.get("/api/v1/observations?limit=1").await;
+    assert_eq!(default.body["meta"]["total"], json!(total));
+    assert_eq!(default.body["meta"]["total_kind"], "exact");
+    assert!(default.headers.get("preference-applied").is_none());
+}
