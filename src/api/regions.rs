@@ -14,7 +14,7 @@ use crate::domain::input::RegionInput;
 use crate::store::snapshot::Snapshot;
 
 use super::output::{ObjectParams, Output, OutputParams};
-use super::params::{self, Code, PageParams};
+use super::params::{self, Code, PageParams, SearchText};
 use super::{ApiQuery, ListResponse, filters};
 use crate::domain::{Region, RegionDetail};
 use crate::store::regions::{self, RegionFilter};
@@ -35,6 +35,12 @@ struct RegionParams {
     /// Only the direct children of this region.
     #[param(inline)]
     parent: Option<Code>,
+    /// Only regions that match this text in any of three ways: the code
+    /// starts with it (`3715`), the Chinese name contains it (`聊城`), or
+    /// the English name contains it, ignoring case (`liaocheng`). Combines
+    /// with `level` and `parent`; matches stay in code order.
+    #[param(inline, example = "liaocheng")]
+    q: Option<SearchText>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
@@ -82,6 +88,7 @@ async fn list_regions(
     let filter = RegionFilter {
         level: params.level.map(|level| level.as_str().to_owned()),
         parent: params.parent.map(|code| code.0),
+        q: params.q.map(|text| text.0),
     };
     let db = snapshot;
     output

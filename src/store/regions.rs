@@ -10,6 +10,9 @@ use crate::domain::Region;
 pub struct RegionFilter {
     pub level: Option<String>,
     pub parent: Option<String>,
+    /// Matches a code prefix, a substring of the Chinese name, or a
+    /// substring of the English name in any case.
+    pub q: Option<String>,
 }
 
 #[tracing::instrument(skip(db))]
@@ -21,9 +24,12 @@ pub async fn list_regions(
     let total = sqlx::query_scalar!(
         r#"select count(*) as "total!" from regions
            where deleted_at is null
-             and ($1::text is null or level = $1) and ($2::text is null or parent_code = $2)"#,
+             and ($1::text is null or level = $1) and ($2::text is null or parent_code = $2)
+             and ($3::text is null or starts_with(code, lower($3)) or strpos(name_zh, $3) > 0
+                  or strpos(lower(name_en), lower($3)) > 0)"#,
         filter.level,
         filter.parent,
+        filter.q,
     )
     .fetch_one(&mut *db)
     .await?;
@@ -32,10 +38,13 @@ pub async fn list_regions(
         r#"select code, parent_code, level, code_scheme, name_zh, name_en, note from regions
            where deleted_at is null
              and ($1::text is null or level = $1) and ($2::text is null or parent_code = $2)
+             and ($3::text is null or starts_with(code, lower($3)) or strpos(name_zh, $3) > 0
+                  or strpos(lower(name_en), lower($3)) > 0)
            order by code
-           limit $3 offset $4"#,
+           limit $4 offset $5"#,
         filter.level,
         filter.parent,
+        filter.q,
         page.limit,
         page.offset,
     )
