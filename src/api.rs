@@ -53,7 +53,7 @@ pub fn app(state: AppState) -> Router {
     let document = openapi::finish(document);
     let documented = openapi::DocumentedParams::from_document(&document);
     let cache = caching::HttpCache {
-        db: state.db.clone(),
+        readers: state.readers.clone(),
         max_age: state.config.cache_max_age,
         fingerprint: fingerprint(&document),
     };

@@ -26,6 +26,8 @@ pub use error::{Error, Result};
 #[derive(Clone)]
 pub struct AppState {
     pub db: PgPool,
+    /// Each read request's snapshot comes from here (one connection each).
+    pub readers: store::snapshot::Readers,
     pub config: Arc<Config>,
     /// Writes per key per minute.
     pub write_limiter: Arc<api::auth::WriteLimiter>,
@@ -40,6 +42,7 @@ impl AppState {
         ));
         let metrics = monitoring::Metrics::new(config.database_acquire_timeout);
         Self {
+            readers: store::snapshot::Readers::new(db.clone()),
             db,
             config: Arc::new(config),
             write_limiter,

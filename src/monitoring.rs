@@ -4,6 +4,7 @@
 //! [`crate::app`] (one per test, say) counts only its own requests.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 use axum::http::Method;
@@ -30,6 +31,8 @@ pub struct Metrics {
     recorder: Arc<PrometheusRecorder>,
     handle: PrometheusHandle,
     in_flight: Gauge,
+    /// The same number, readable (a gauge is write-only), for `/readyz`.
+    in_flight_now: Arc<AtomicI64>,
     /// `DATABASE_ACQUIRE_TIMEOUT`: what a request that gave up waiting for a
     /// connection waited.
     acquire_timeout: Duration,
@@ -100,6 +103,7 @@ impl Metrics {
             recorder: Arc::new(recorder),
             handle,
             in_flight,
+            in_flight_now: Arc::new(AtomicI64::new(0)),
             acquire_timeout,
         }
     }
@@ -107,7 +111,13 @@ impl Metrics {
     /// Counts a request as in flight until the guard is dropped.
     pub fn start_request(&self) -> InFlight {
         self.in_flight.increment(1.0);
-        InFlight(self.in_flight.clone())
+        self.in_flight_now.fetch_add(1, Ordering::Relaxed);
+        InFlight(self.in_flight.clone(), self.in_flight_now.clone())
+    }
+
+    /// Requests being answered now (until their headers are sent).
+    pub fn in_flight(&self) -> i64 {
+        self.in_flight_now.load(Ordering::Relaxed)
     }
 
     /// Records one answered request.
@@ -180,10 +190,11 @@ fn method_label(method: &Method) -> &'static str {
 
 /// Keeps a request counted in `http_requests_in_flight`, also if it is
 /// cancelled.
-pub struct InFlight(Gauge);
+pub struct InFlight(Gauge, Arc<AtomicI64>);
 
 impl Drop for InFlight {
     fn drop(&mut self) {
         self.0.decrement(1.0);
+        self.1.fetch_sub(1, Ordering::Relaxed);
     }
 }

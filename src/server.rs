@@ -18,6 +18,9 @@ use tokio::net::TcpListener;
 
 use crate::{AppState, app};
 
+/// How long closing the pool may take when the grace period is already over.
+const CLOSE_AT_LEAST: Duration = Duration::from_millis(250);
+
 /// Serves until `shutdown` resolves, then stops accepting connections and
 /// lets in-flight requests finish for up to `SHUTDOWN_GRACE_PERIOD`; past
 /// that it returns anyway, and the binary exits, dropping what is left. A
@@ -66,15 +69,20 @@ pub async fn serve(
     }
     drop(listener);
     tracing::info!(grace_period = ?grace, "shutting down: finishing in-flight requests");
+    let deadline = tokio::time::Instant::now() + grace;
     tokio::select! {
-        () = connections.shutdown() => {
-            // Every request has finished: end the database sessions cleanly.
-            db.close().await;
-            tracing::info!("stopped");
-        }
-        () = tokio::time::sleep(grace) => {
+        () = connections.shutdown() => tracing::info!("every request has finished"),
+        () = tokio::time::sleep_until(deadline) => {
             tracing::warn!(grace_period = ?grace, "grace period over: stopping with requests still in flight");
         }
+    }
+    // End the database sessions within the grace period too (at least a
+    // moment, to say goodbye): a connection that will not come back (a
+    // statement still running) must not keep the process from exiting.
+    let closing = deadline.max(tokio::time::Instant::now() + CLOSE_AT_LEAST);
+    match tokio::time::timeout_at(closing, db.close()).await {
+        Ok(()) => tracing::info!("stopped"),
+        Err(_) => tracing::warn!("stopped without waiting for every database connection to close"),
     }
     Ok(())
 }

@@ -10,16 +10,15 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use sqlx::PgPool;
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::Error;
-use crate::store::snapshot::Snapshot;
+use crate::store::snapshot::Readers;
 
 /// What the caching middleware needs.
 #[derive(Clone)]
 pub struct HttpCache {
-    pub db: PgPool,
+    pub readers: Readers,
     /// `Cache-Control: max-age`, in seconds.
     pub max_age: u32,
     /// Changes whenever the API's contract does (a hash of its document).
@@ -40,7 +39,7 @@ pub async fn conditional_get(
     // version. Without a version there is no validator, and (the database
     // being unreachable) no answer either: say so at once rather than wait
     // twice.
-    let snapshot = Snapshot::new(cache.db.clone());
+    let snapshot = cache.readers.snapshot();
     let version = match snapshot.version().await {
         Ok(version) => version,
         Err(error) => return Error::from(error).into_response(),

@@ -80,6 +80,6 @@ impl FromRequestParts<AppState> for Snapshot {
             .extensions
             .get::<Snapshot>()
             .cloned()
-            .unwrap_or_else(|| Snapshot::new(state.db.clone())))
+            .unwrap_or_else(|| state.readers.snapshot()))
     }
 }

@@ -43,7 +43,15 @@ async fn healthz() -> Json<Health> {
     })
 }
 
-/// The database answers; 503 problem+json when it does not.
+/// The database answers and a data request could be served now; 503
+/// problem+json when not.
+///
+/// Postgres is pinged over a connection of the probe's own, and a pooled
+/// connection is borrowed (and given back at once). A pool whose every
+/// connection is held by requests still being answered, or by answers still
+/// being streamed, is busy, not down: ready. A pool with no connection to
+/// give and no request holding one has lost its connections: not ready, so
+/// that the replica is taken out of rotation.
 #[utoipa::path(get, path = "/readyz", tag = "health", responses((status = 200, body = Health)))]
 #[tracing::instrument(skip_all)]
 async fn readyz(State(state): State<AppState>) -> Result<Json<Health>> {
@@ -51,16 +59,32 @@ async fn readyz(State(state): State<AppState>) -> Result<Json<Health>> {
     let ping = tokio::time::timeout(timeout, store::ping(&state.db))
         .await
         .unwrap_or(Err(sqlx::Error::PoolTimedOut));
-    match ping {
-        Ok(()) => Ok(Json(Health {
-            status: "ok",
-            database: Some("ok"),
-        })),
-        Err(error) => {
-            tracing::warn!(%error, "readiness check failed");
-            Err(Error::database_unavailable())
+    if let Err(error) = ping {
+        tracing::warn!(%error, "readiness check failed");
+        return Err(Error::database_unavailable());
+    }
+    let pooled = tokio::time::timeout(timeout, state.db.acquire()).await;
+    let busy_with_requests = state.metrics.in_flight() > 1 || state.readers.holding() > 0;
+    match pooled {
+        Ok(Ok(_connection)) => {}
+        _ if busy_with_requests => {}
+        Ok(Err(error)) => {
+            tracing::warn!(%error, "readiness check failed: no pooled connection");
+            return Err(Error::database_unavailable());
+        }
+        Err(_) => {
+            tracing::warn!(
+                open = state.db.size(),
+                idle = state.db.num_idle(),
+                "readiness check failed: no pooled connection is free and no request holds one"
+            );
+            return Err(Error::database_unavailable());
         }
     }
+    Ok(Json(Health {
+        status: "ok",
+        database: Some("ok"),
+    }))
 }
 
 /// Prometheus metrics in the text exposition format: requests by route

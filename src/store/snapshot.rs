@@ -14,6 +14,7 @@
 
 use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use sqlx::pool::PoolConnection;
@@ -24,6 +25,40 @@ use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard};
 /// is closed instead of returned.
 const RELEASE_TIMEOUT: Duration = Duration::from_secs(1);
 
+/// Where snapshots come from: the pool, and a count of the connections
+/// requests hold (so that `/readyz` can tell a pool busy with requests from
+/// one whose connections were lost).
+#[derive(Clone)]
+pub struct Readers {
+    pool: PgPool,
+    holding: Arc<AtomicUsize>,
+}
+
+impl Readers {
+    pub fn new(pool: PgPool) -> Self {
+        Self {
+            pool,
+            holding: Arc::new(AtomicUsize::new(0)),
+        }
+    }
+
+    /// A new request's snapshot, taking no connection until first used.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            inner: Arc::new(Inner {
+                readers: self.clone(),
+                slot: Mutex::new(Slot::default()),
+            }),
+        }
+    }
+
+    /// How many pooled connections snapshots hold now, streamed answers
+    /// still being sent included.
+    pub fn holding(&self) -> usize {
+        self.holding.load(Ordering::Relaxed)
+    }
+}
+
 /// One request's reads. Cheap to clone; clones share the connection.
 #[derive(Clone)]
 pub struct Snapshot {
@@ -31,7 +66,7 @@ pub struct Snapshot {
 }
 
 struct Inner {
-    pool: PgPool,
+    readers: Readers,
     slot: Mutex<Slot>,
 }
 
@@ -48,16 +83,6 @@ pub struct SnapshotConn<'a> {
 }
 
 impl Snapshot {
-    /// A snapshot that takes its connection from `pool` when first used.
-    pub fn new(pool: PgPool) -> Self {
-        Self {
-            inner: Arc::new(Inner {
-                pool,
-                slot: Mutex::new(Slot::default()),
-            }),
-        }
-    }
-
     /// The connection, in the snapshot's transaction; the first call takes
     /// it from the pool and begins the transaction.
     pub async fn conn(&self) -> sqlx::Result<SnapshotConn<'_>> {
@@ -77,7 +102,7 @@ impl Snapshot {
     async fn begun(&self) -> sqlx::Result<MutexGuard<'_, Slot>> {
         let mut guard = self.inner.slot.lock().await;
         if guard.conn.is_none() {
-            let mut conn = self.inner.pool.acquire().await?;
+            let mut conn = self.inner.readers.pool.acquire().await?;
             // One round trip: begin, and read the version the snapshot sees.
             let rows = sqlx::raw_sql(
                 "begin isolation level repeatable read read only; select version from data_version",
@@ -98,6 +123,7 @@ impl Snapshot {
             };
             guard.version = Some(version);
             guard.conn = Some(conn);
+            self.inner.readers.holding.fetch_add(1, Ordering::Relaxed);
         }
         Ok(guard)
     }
@@ -128,12 +154,19 @@ impl Drop for Inner {
         let Some(conn) = self.slot.get_mut().conn.take() else {
             return;
         };
+        let holding = self.readers.holding.clone();
         match tokio::runtime::Handle::try_current() {
             Ok(runtime) => {
-                runtime.spawn(release(conn));
+                runtime.spawn(async move {
+                    release(conn).await;
+                    holding.fetch_sub(1, Ordering::Relaxed);
+                });
             }
             // No runtime left (the process is stopping): just close it.
-            Err(_) => drop(conn.detach()),
+            Err(_) => {
+                drop(conn.detach());
+                holding.fetch_sub(1, Ordering::Relaxed);
+            }
         }
     }
 }

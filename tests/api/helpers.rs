@@ -83,6 +83,11 @@ impl TestApp {
     }
 
     /// Sends a request with these headers and returns the raw body.
+    /// The router itself, for a test that drives a response by hand.
+    pub fn router(&self) -> Router {
+        self.router.clone()
+    }
+
     pub async fn raw(&self, method: Method, uri: &str, headers: &[(&str, &str)]) -> RawResponse {
         self.raw_with_body(method, uri, headers, Vec::new()).await
     }

@@ -4,13 +4,15 @@
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use axum::http::{Method, StatusCode};
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
 use district_indicators::auth::Role;
 use district_indicators::{AppState, Config, server, store};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{ConnectOptions, PgPool, Postgres, Transaction};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use tower::ServiceExt;
 
 use crate::helpers::{TestApp, TestResponse, bearer, new_figure};
 
@@ -488,22 +490,93 @@ async fn shutdown_gives_up_on_a_stuck_request_after_the_grace_period(db: PgPool)
 }
 
 #[sqlx::test]
-async fn a_saturated_pool_fails_data_requests_fast_but_stays_ready(db: PgPool) {
+async fn a_pool_busy_with_requests_fails_data_requests_fast_but_stays_ready(db: PgPool) {
     let mut config = Config::for_database(database_url(&db));
     config.database_max_connections = 1;
     config.database_acquire_timeout = Duration::from_millis(300);
     let pool = store::connect(&config).await.expect("a pool");
     let app = TestApp::with_config(pool.clone(), config);
-    let _only_connection = pool.acquire().await.expect("the pool's one connection");
+    let auth = bearer(&db, "editor", Role::Editor).await;
+    // A write waits on the writers' lock, holding the pool's one connection.
+    let writers = block_writers(&db).await;
+    let write = tokio::spawn({
+        let (app, auth) = (app.clone(), auth.clone());
+        async move { write_figure(&app, &auth).await }
+    });
+    tokio::time::sleep(Duration::from_millis(200)).await;
 
     let started = Instant::now();
     let response = app.get("/api/v1/regions").await;
     assert!(started.elapsed() < Duration::from_secs(2));
     assert_eq!(response.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(response.content_type(), "application/problem+json");
-    // Postgres itself answers: the replica stays in rotation.
+    // Busy with a request, not down: the replica stays in rotation.
     let ready = app.get("/readyz").await;
     assert_eq!(ready.status, StatusCode::OK, "{}", ready.body);
+
+    writers.rollback().await.expect("the lock is released");
+    assert_eq!(
+        write.await.expect("the write ends").status,
+        StatusCode::CREATED
+    );
+}
+
+#[sqlx::test]
+async fn a_pool_whose_connections_are_lost_is_not_ready(db: PgPool) {
+    let mut config = Config::for_database(database_url(&db));
+    config.database_max_connections = 1;
+    config.database_acquire_timeout = Duration::from_millis(300);
+    let pool = store::connect(&config).await.expect("a pool");
+    let app = TestApp::with_config(pool.clone(), config);
+    // The pool's one connection is held by no request: as good as lost.
+    let lost = pool.acquire().await.expect("the pool's one connection");
+    let response = app.get("/api/v1/regions").await;
+    assert_eq!(response.status, StatusCode::SERVICE_UNAVAILABLE);
+    let ready = app.get("/readyz").await;
+    assert_eq!(
+        ready.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        ready.body
+    );
+    assert_eq!(ready.content_type(), "application/problem+json");
+    // Given back, the pool serves again, and the probe says so.
+    drop(lost);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(app.get("/readyz").await.status, StatusCode::OK);
+    assert_eq!(app.get("/api/v1/regions").await.status, StatusCode::OK);
+}
+
+#[sqlx::test]
+async fn an_answer_abandoned_mid_stream_gives_its_connection_back(db: PgPool) {
+    let mut config = Config::for_database(database_url(&db));
+    config.database_max_connections = 1;
+    let pool = store::connect(&config).await.expect("a pool");
+    let app = TestApp::with_config(pool.clone(), config);
+    for _ in 0..5 {
+        // The headers of a CSV export come, the body is never read.
+        let response = app
+            .router()
+            .oneshot(
+                Request::get("/api/v1/observations?format=csv")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        drop(response);
+    }
+    // Each abandoned answer gave its one connection back: the next request
+    // of a one-connection pool is served.
+    let regions = app.get("/api/v1/regions?limit=1").await;
+    assert_eq!(regions.status, StatusCode::OK, "{}", regions.body);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        pool.size() as usize,
+        pool.num_idle(),
+        "every connection is idle"
+    );
 }
 
 #[sqlx::test]
