@@ -67,7 +67,7 @@ async fn get_dashboard(
     let region = store::regions::find_region(&mut *db, &code)
         .await?
         .ok_or_else(|| Error::not_found("region", &code))?;
-    let (topics, _) = store::topics::list_topics(&mut *db, Page::ALL).await?;
+    let topics = store::topics::page_topics(&mut *db, Page::ALL).await?;
     let latest = ObservationFilter {
         region: Some(code.clone()),
         latest: Some(1),
@@ -80,9 +80,9 @@ async fn get_dashboard(
         topic: None,
         id: None,
     };
-    let (mut recognitions, _) =
-        store::recognitions::list_recognitions(&mut *db, &subtree, Page::ALL).await?;
-    let (mut targets, _) = store::targets::list_targets(&mut *db, &subtree, Page::ALL).await?;
+    let mut recognitions =
+        store::recognitions::page_recognitions(&mut *db, &subtree, Page::ALL).await?;
+    let mut targets = store::targets::page_targets(&mut *db, &subtree, Page::ALL).await?;
 
     let topics = topics
         .into_iter()

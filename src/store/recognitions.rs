@@ -71,6 +71,17 @@ pub async fn list_recognitions(
     )
     .fetch_one(&mut *db)
     .await?;
+    let items = page_recognitions(db, filter, page).await?;
+    Ok((items, total))
+}
+
+/// One page of the recognitions that match, without counting them all.
+#[tracing::instrument(skip(db))]
+pub async fn page_recognitions(
+    db: &mut PgConnection,
+    filter: &FactFilter,
+    page: Page,
+) -> sqlx::Result<Vec<Recognition>> {
     let rows = sqlx::query_as!(
         RecognitionRow,
         r#"select x.id, x.revision, x.region_code, r.name_zh as region_name_zh, r.name_en as region_name_en,
@@ -93,7 +104,7 @@ pub async fn list_recognitions(
     )
     .fetch_all(&mut *db)
     .await?;
-    Ok((rows.into_iter().map(Recognition::from).collect(), total))
+    Ok(rows.into_iter().map(Recognition::from).collect())
 }
 
 /// Stores a new recognition; returns its id. The caller commits.

@@ -67,6 +67,17 @@ pub async fn list_targets(
     )
     .fetch_one(&mut *db)
     .await?;
+    let items = page_targets(db, filter, page).await?;
+    Ok((items, total))
+}
+
+/// One page of the targets that match, without counting them all.
+#[tracing::instrument(skip(db))]
+pub async fn page_targets(
+    db: &mut PgConnection,
+    filter: &FactFilter,
+    page: Page,
+) -> sqlx::Result<Vec<Target>> {
     let rows = sqlx::query_as!(
         TargetRow,
         r#"select x.id, x.revision, x.region_code, r.name_zh as region_name_zh, r.name_en as region_name_en,
@@ -88,7 +99,7 @@ pub async fn list_targets(
     )
     .fetch_all(&mut *db)
     .await?;
-    Ok((rows.into_iter().map(Target::from).collect(), total))
+    Ok(rows.into_iter().map(Target::from).collect())
 }
 
 /// Stores a new target; returns its id. The caller commits.
