@@ -112,7 +112,14 @@ struct ObservationParams {
     get,
     path = "/observations",
     tag = "observations",
-    params(ObservationParams, PageParams, OutputParams),
+    params(
+        ObservationParams,
+        PageParams,
+        OutputParams,
+        ("Prefer" = Option<String>, Header,
+            description = "`count=exact`, `count=planned` or `count=estimated` (the default): how `meta.total` is counted, as in PostgREST; the answer names the one applied in `Preference-Applied`",
+            example = "count=exact")
+    ),
     responses((status = 200, description = "A page of figures (JSON), or every match (CSV)",
         content((ListResponse<Observation> = "application/json"), (String = "text/csv"))))
 )]
