@@ -68,16 +68,23 @@ pub async fn fact_filter(
     descendants: Option<Flag>,
     topic: Option<Code>,
 ) -> Result<FactFilter> {
-    if let Some(Code(code)) = &region {
-        ensure_region(&mut *db, "region", code).await?;
-    } else if descendants.is_some() {
+    let filter = fact_scope(region, descendants, topic)?;
+    ensure_fact_scope(db, &filter).await?;
+    Ok(filter)
+}
+
+/// Builds the `region`, `descendants` and `topic` filters, without yet
+/// checking that the codes name anything (see [`ensure_fact_scope`]).
+pub fn fact_scope(
+    region: Option<Code>,
+    descendants: Option<Flag>,
+    topic: Option<Code>,
+) -> Result<FactFilter> {
+    if region.is_none() && descendants.is_some() {
         return Err(Error::invalid_parameter(
             "descendants",
             "only means something with `region`; add region=<code> or drop descendants",
         ));
-    }
-    if let Some(Code(code)) = &topic {
-        ensure_topic(&mut *db, "topic", code).await?;
     }
     Ok(FactFilter {
         region: region.map(|code| code.0),
@@ -85,6 +92,18 @@ pub async fn fact_filter(
         topic: topic.map(|code| code.0),
         id: None,
     })
+}
+
+/// The region and topic a filter names exist (a typo is a 404 naming the
+/// parameter, not an empty list).
+pub async fn ensure_fact_scope(db: &mut PgConnection, filter: &FactFilter) -> Result<()> {
+    if let Some(code) = &filter.region {
+        ensure_region(&mut *db, "region", code).await?;
+    }
+    if let Some(code) = &filter.topic {
+        ensure_topic(&mut *db, "topic", code).await?;
+    }
+    Ok(())
 }
 
 /// The unit named by `unit=`.

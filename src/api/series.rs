@@ -92,7 +92,6 @@ async fn get_series(
     let mut conn = snapshot.conn().await?;
     let db = &mut *conn;
     let indicator = filters::find_indicator(&mut *db, &params.indicator.0).await?;
-    filters::ensure_region(&mut *db, "region", &params.region.0).await?;
     let window = filters::date_window(params.from, params.to)?;
     let requested_unit = match &params.unit {
         Some(_) if params.transform.is_some_and(Transform::is_percent_change) => {
@@ -118,7 +117,12 @@ async fn get_series(
     }
     let region = match rows.first() {
         Some(row) => row.region.clone(),
-        None => region_ref(&mut *db, &params.region.0).await?,
+        // No figure: the region may name nothing at all (checked only now,
+        // since a figure proves it exists).
+        None => {
+            filters::ensure_region(&mut *db, "region", &params.region.0).await?;
+            region_ref(&mut *db, &params.region.0).await?
+        }
     };
     let base_unit = requested_unit.unwrap_or_else(|| indicator.unit.clone());
     let points: Vec<SeriesPoint> = rows.iter().map(SeriesPoint::from).collect();
@@ -260,29 +264,44 @@ async fn compare_regions(
             format!("`{repeated}` is given twice"),
         ));
     }
+    let found = store::regions::find_regions(&mut *db, &codes).await?;
     let mut regions = Vec::with_capacity(codes.len());
     for code in &codes {
-        filters::ensure_region(&mut *db, "regions", code).await?;
-        regions.push(region_ref(&mut *db, code).await?);
+        let Some(region) = found.iter().find(|region| &region.code == code) else {
+            return Err(Error::unknown_code(
+                "regions",
+                format!("no region has code `{code}`; GET /api/v1/regions lists them"),
+            ));
+        };
+        regions.push(NamedRef {
+            code: region.code.clone(),
+            name_zh: region.name_zh.clone(),
+            name_en: region.name_en.clone(),
+        });
     }
     let window = filters::date_window(params.from, params.to)?;
     let unit = match &params.unit {
         Some(Code(code)) => unit_for(&mut *db, code, &indicator).await?,
         None => indicator.unit.clone(),
     };
-    let mut by_region: Vec<Vec<Observation>> = Vec::with_capacity(codes.len());
-    for code in &codes {
-        let filter = ObservationFilter {
-            indicators: Some(vec![indicator.code.clone()]),
-            region: Some(code.clone()),
-            from: window.0,
-            to: window.1,
-            ..ObservationFilter::default()
-        };
-        let mut rows = observations::all_observations(&mut *db, &filter).await?;
-        filters::express_in(&mut rows, &unit)?;
-        by_region.push(rows);
-    }
+    let filter = ObservationFilter {
+        indicators: Some(vec![indicator.code.clone()]),
+        regions: Some(codes.clone()),
+        from: window.0,
+        to: window.1,
+        ..ObservationFilter::default()
+    };
+    let mut rows = observations::all_observations(&mut *db, &filter).await?;
+    filters::express_in(&mut rows, &unit)?;
+    let by_region: Vec<Vec<Observation>> = codes
+        .iter()
+        .map(|code| {
+            rows.iter()
+                .filter(|o| &o.region.code == code)
+                .cloned()
+                .collect()
+        })
+        .collect();
     let mut periods: Vec<(NaiveDate, NaiveDate, String)> = by_region
         .iter()
         .flatten()

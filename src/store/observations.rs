@@ -15,6 +15,8 @@ pub struct ObservationFilter {
     /// Any of these indicators.
     pub indicators: Option<Vec<String>>,
     pub region: Option<String>,
+    /// Any of these regions (not with `region`).
+    pub regions: Option<Vec<String>>,
     /// With `region`: the regions below it too.
     pub descendants: bool,
     pub topic: Option<String>,
@@ -182,11 +184,19 @@ pub async fn list_observations(
     page: &KeysetPage,
     count: CountMode,
 ) -> sqlx::Result<ObservationPage> {
-    let total = count_observations(&mut *db, filter, count).await?;
     let items = page_of_observations(&mut *db, filter, page).await?;
-    let next = (items.len() as i64 == page.limit)
-        .then(|| items.last().map(ObservationKey::of))
-        .flatten();
+    let full = items.len() as i64 == page.limit;
+    // A page that is not full is the last one: the rows before it and on it
+    // are all there are, and counting them again would only cost a
+    // statement (unless the client asked for the planner's estimate). Past
+    // the end, an empty page says nothing: count.
+    let known = !full && (!items.is_empty() || page.offset == 0 && page.after.is_none());
+    let total = if known && count != CountMode::Planned {
+        Total::exact(page.offset.saturating_add(items.len() as i64))
+    } else {
+        count_observations(&mut *db, filter, count).await?
+    };
+    let next = full.then(|| items.last().map(ObservationKey::of)).flatten();
     Ok(ObservationPage { items, total, next })
 }
 
@@ -257,7 +267,11 @@ async fn page_of_observations(
     }
     sql.push(
         ") m
-         join regions r on r.code = m.region_code
+         -- One index look-up per row of the page: cheaper than hashing
+         -- every region of the country for a page of a few rows.
+         cross join lateral (
+             select r.name_zh, r.name_en from regions r where r.code = m.region_code offset 0
+         ) r
          join units u on u.code = m.unit_code
          order by m.topic_position, m.position, m.region_code, m.period_start, m.period_end",
     );
@@ -401,7 +415,7 @@ fn push_matching(sql: &mut QueryBuilder<Postgres>, filter: &ObservationFilter, b
     // One region's rows can be read in period order straight from the
     // index; several regions (a scope, or `latest` for each) are read
     // region by region, in code order.
-    let by_region = filter.latest.is_some() || filter.descendants;
+    let by_region = filter.latest.is_some() || filter.descendants || filter.regions.is_some();
     let after = match block {
         Block::Page { after, .. } => after,
         Block::Count { .. } => None,
@@ -412,10 +426,14 @@ fn push_matching(sql: &mut QueryBuilder<Postgres>, filter: &ObservationFilter, b
     };
     if by_region {
         sql.push("select o.* from (select code from ");
-        match (&filter.region, filter.descendants) {
-            (Some(_), true) => sql.push("scope where true"),
-            (Some(region), false) => sql.push("regions where code = ").push_bind(region.clone()),
-            (None, _) => sql.push("regions where true"),
+        match (&filter.region, filter.descendants, &filter.regions) {
+            (Some(_), true, _) => sql.push("scope where true"),
+            (Some(region), false, _) => sql.push("regions where code = ").push_bind(region.clone()),
+            (None, _, Some(codes)) => sql
+                .push("regions where code = any(")
+                .push_bind(codes.clone())
+                .push(")"),
+            (None, _, None) => sql.push("regions where true"),
         };
         if let Some(after) = after {
             sql.push(" and code >= ").push_bind(after.region.clone());

@@ -65,6 +65,19 @@ pub async fn find_region(db: &mut PgConnection, code: &str) -> sqlx::Result<Opti
     .await
 }
 
+/// The live regions among `codes`, in no particular order.
+#[tracing::instrument(skip(db))]
+pub async fn find_regions(db: &mut PgConnection, codes: &[String]) -> sqlx::Result<Vec<Region>> {
+    sqlx::query_as!(
+        Region,
+        "select code, parent_code, level, code_scheme, name_zh, name_en, note from regions
+         where code = any($1) and deleted_at is null",
+        codes
+    )
+    .fetch_all(&mut *db)
+    .await
+}
+
 #[tracing::instrument(skip(db))]
 pub async fn list_children(db: &mut PgConnection, code: &str) -> sqlx::Result<Vec<Region>> {
     sqlx::query_as!(
