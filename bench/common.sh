@@ -66,5 +66,5 @@ since() { awk -v a="$1" -v b="$(clock)" 'BEGIN { printf "%.1f s", b - a }'; }
 
 # One line describing the machine and the commit, for result tables.
 machine_line() {
-    echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); $(psql -h 127.0.0.1 -U postgres -d postgres -Atc 'show server_version' | cut -d' ' -f1 | sed 's/^/PostgreSQL /'); commit $(git rev-parse --short HEAD)"
+    echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); $(psql -h 127.0.0.1 -U postgres -d postgres -Atc 'show server_version' | cut -d' ' -f1 | sed 's/^/PostgreSQL /'); commit $(git rev-parse --short HEAD); load average $(cut -d" " -f1-3 /proc/loadavg)"
 }
