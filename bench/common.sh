@@ -49,11 +49,13 @@ serve_release() {
     wait_for_http "http://127.0.0.1:$port/readyz" "$log"
 }
 
-# wait_for_http URL LOG: waits up to 60 s for URL to answer 2xx.
+# wait_for_http URL LOG [CURL_ARGS...]: waits up to 60 s for URL to answer
+# 2xx (to a GET, or to the request CURL_ARGS make).
 wait_for_http() {
     local url=$1 log=$2
+    shift 2
     for _ in $(seq 1 120); do
-        curl -fsS -o /dev/null "$url" 2>/dev/null && return 0
+        curl -fsS -o /dev/null "$@" "$url" 2>/dev/null && return 0
         sleep 0.5
     done
     echo "error: $url did not answer within 60 s; see $log" >&2
