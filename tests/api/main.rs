@@ -12,6 +12,7 @@ mod http;
 mod observations;
 mod openapi;
 mod operations;
+mod regions;
 mod seed;
 mod series;
 mod stewardship;
