@@ -32,6 +32,15 @@ stop_background() {
 }
 trap stop_background EXIT
 
+# port_free PORT: fails unless nothing listens on 127.0.0.1:PORT, so that a
+# server of someone else's is never measured in place of ours.
+port_free() {
+    if [ -n "$(ss -Htln "sport = :$1")" ]; then
+        echo "error: port $1 is in use by another process; choose another with BENCH_PORT" >&2
+        exit 1
+    fi
+}
+
 # start_background LOG COMMAND...: runs COMMAND with stdout and stderr to LOG.
 start_background() {
     local log=$1
@@ -45,6 +54,7 @@ start_background() {
 # caller's environment.
 serve_release() {
     local url=$1 port=$2 log=$3
+    port_free "$port"
     DATABASE_URL=$url HOST=127.0.0.1 PORT=$port start_background "$log" "$bin" serve
     wait_for_http "http://127.0.0.1:$port/readyz" "$log"
 }

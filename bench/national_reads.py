@@ -123,9 +123,13 @@ class Report:
 
 
 def sample(client, label, paths):
-    """Warm-up, then up to SAMPLES timed requests within BUDGET seconds."""
+    """Warm-up (at most BUDGET seconds of it), then up to SAMPLES timed
+    requests within BUDGET seconds."""
     print(f"{label} …", file=sys.stderr, flush=True)
+    deadline = time.monotonic() + BUDGET
     for path in paths[:WARMUP]:
+        if time.monotonic() > deadline:
+            break
         client.get(path)
     times, failures = [], {}
     deadline = time.monotonic() + BUDGET
