@@ -238,17 +238,17 @@ async fn page_of_observations(
     match &page.after {
         // The rest of the key's indicator, then the indicators after it.
         Some(after) => {
+            // Each part in order and limited, so that neither reads more
+            // than a page.
             sql.push("(");
-            push_matching(
-                &mut sql,
-                filter,
-                Block::Page {
-                    limit,
-                    after: Some(after),
-                },
-            );
+            let rest_of_indicator = Block::Page {
+                limit,
+                after: Some(after),
+            };
+            push_matching(&mut sql, filter, rest_of_indicator);
             sql.push(" and ind.code = ")
                 .push_bind(after.indicator.clone());
+            push_page_order(&mut sql, limit);
             sql.push(") union all (");
             push_matching(&mut sql, filter, Block::Page { limit, after: None });
             sql.push(
@@ -256,12 +256,13 @@ async fn page_of_observations(
                  (select topic_position, position from ind where code = ",
             )
             .push_bind(after.indicator.clone())
-            .push("))");
+            .push(")");
+            push_page_order(&mut sql, limit);
+            sql.push(")");
         }
         None => push_matching(&mut sql, filter, Block::Page { limit, after: None }),
     }
-    sql.push(" order by topic_position, position, region_code, period_start, period_end");
-    push_limit(&mut sql, limit);
+    push_page_order(&mut sql, limit);
     if page.after.is_none() && page.offset > 0 {
         sql.push(" offset ").push_bind(page.offset);
     }
@@ -514,6 +515,13 @@ fn push_matching(sql: &mut QueryBuilder<Postgres>, filter: &ObservationFilter, b
     }
     push_limit(sql, row_limit.unwrap_or(i64::MAX));
     sql.push(") o where true");
+}
+
+/// The list's order (report order: topic, indicator, region, period), and
+/// at most `limit` rows.
+fn push_page_order(sql: &mut QueryBuilder<Postgres>, limit: i64) {
+    sql.push(" order by topic_position, position, region_code, period_start, period_end");
+    push_limit(sql, limit);
 }
 
 /// `limit n`, or nothing for "all".
