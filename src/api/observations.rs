@@ -16,7 +16,7 @@ use super::params::{Code, CodeList, Count, Flag, IsoDate, PageParams, Timestamp}
 use super::{ApiQuery, ListResponse, filters};
 use crate::domain::Observation;
 use crate::domain::input::ObservationInput;
-use crate::store::audit::{AuditEntry, AuditFilter, Change};
+use crate::store::audit::{AuditEntry, Change};
 use crate::store::observations::{self, ObservationFilter};
 use crate::store::{self, Page};
 use crate::{AppState, Error, Result};
@@ -341,16 +341,11 @@ async fn list_revisions(
     if !observations::observation_ever_existed(&state.db, id).await? {
         return Err(Error::not_found("observation", id.to_string()));
     }
-    let filter = AuditFilter {
-        resource: Some("observation".to_owned()),
-        resource_key: Some(id.to_string()),
-        ..AuditFilter::default()
-    };
     let db = state.db;
     output
         .list(&uri, page, move |page| {
-            let (db, filter) = (db.clone(), filter.clone());
-            async move { Ok(store::audit::list_entries(&db, &filter, page).await?) }
+            let db = db.clone();
+            async move { Ok(store::audit::list_observation_revisions(&db, id, page).await?) }
         })
         .await
 }
