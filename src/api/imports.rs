@@ -294,7 +294,7 @@ async fn import_observations(
         }
         _ => tx.rollback().await?,
     }
-    if written >= state.config.import_analyze_rows {
+    if written > 0 && written >= state.config.import_analyze_rows {
         imports::analyze_observations(&mut conn, state.config.import_timeout).await?;
     }
     drop(conn);

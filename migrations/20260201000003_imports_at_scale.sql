@@ -1,3 +1,6 @@
+-- Bulk imports at national scale: one audit entry per import, staging
+-- tables, and set-based checks of inserted observations.
+
 -- An import is audited once, not once per row. Per-row entries repeated
 -- each version's whole record twice (before and after): a million-row import
 -- wrote 867 MB of audit for 262 MB of observations. The versions already hold
@@ -80,3 +83,68 @@ create unlogged table import_plan (
     old_revision  integer,
     action        text not null check (action in ('create', 'update', 'unchanged'))
 );
+
+-- The rules of a printed observation (its excerpt quotes its source; its
+-- reported figure converts to its value and stands in its excerpt) were
+-- checked by row triggers, one PL/pgSQL call and a detoasted source text per
+-- row: 40 of every 76 µs of a bulk insert. For inserts they are now checked
+-- once per statement, over all the inserted rows, raising the same errors
+-- (so the service maps them as before). An update is still checked row by
+-- row, and only when it changes what the rule is about: closing a version
+-- (setting valid_to) re-checks nothing.
+create function check_inserted_observations() returns trigger
+language plpgsql as $$
+declare
+    bad record;
+begin
+    select n.source_id into bad
+    from inserted n
+    left join sources s on s.id = n.source_id
+    where s.id is null or strpos(s.full_text, n.excerpt) = 0
+    limit 1;
+    if found then
+        raise exception 'excerpt is not a verbatim part of source %', bad.source_id
+            using errcode = 'check_violation', constraint = 'excerpt_in_source';
+    end if;
+    select n.reported_unit_code, i.unit_code as indicator_unit, u.base_code into bad
+    from inserted n
+    join indicators i on i.code = n.indicator_code
+    left join units u on u.code = n.reported_unit_code
+    where not n.derived and u.base_code is distinct from i.unit_code
+    limit 1;
+    if found then
+        raise exception 'reported unit % does not convert to indicator unit %', bad.reported_unit_code, bad.indicator_unit
+            using errcode = 'check_violation', constraint = 'observations_reported_unit';
+    end if;
+    select n.value, n.reported_value, u.factor into bad
+    from inserted n
+    join units u on u.code = n.reported_unit_code
+    where not n.derived and n.value <> n.reported_value * u.factor
+    limit 1;
+    if found then
+        raise exception 'value % is not % × %', bad.value, bad.reported_value, bad.factor
+            using errcode = 'check_violation', constraint = 'observations_reported_value';
+    end if;
+    select n.reported_text into bad
+    from inserted n
+    where not n.derived and strpos(n.excerpt, n.reported_text) = 0
+    limit 1;
+    if found then
+        raise exception 'reported text % is not in the excerpt', bad.reported_text
+            using errcode = 'check_violation', constraint = 'observations_reported_text';
+    end if;
+    return null;
+end;
+$$;
+drop trigger observations_excerpt_in_source on observations;
+drop trigger observations_reported_consistent on observations;
+create trigger observations_checked after insert on observations
+    referencing new table as inserted
+    for each statement execute function check_inserted_observations();
+create trigger observations_excerpt_in_source before update on observations
+    for each row when (new.excerpt is distinct from old.excerpt or new.source_id is distinct from old.source_id)
+    execute function check_excerpt_in_source();
+create trigger observations_reported_consistent before update on observations
+    for each row when ((new.indicator_code, new.value, new.reported_value, new.reported_unit_code, new.reported_text, new.excerpt, new.derived)
+                       is distinct from (old.indicator_code, old.value, old.reported_value, old.reported_unit_code, old.reported_text, old.excerpt, old.derived))
+    execute function check_observation_reported();
