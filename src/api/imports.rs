@@ -1,8 +1,8 @@
 //! `POST /imports`: many observations at once, all or nothing.
 //!
 //! The body (CSV with the export's columns, NDJSON, or a JSON array) is read
-//! as a stream, validated batch by batch and copied into a staging table,
-//! so a large import never sits whole in memory. While it uploads, the
+//! as a stream, validated row by row and copied into a staging table as it
+//! arrives, so a large import never sits whole in memory. While it uploads, the
 //! import holds no lock that other writers wait on; then it takes the
 //! writers' lock and applies every change with a few set-based statements
 //! in the same transaction, so a failed import leaves nothing behind (see
@@ -23,7 +23,7 @@ use axum::response::{IntoResponse, Response};
 use futures_util::{Stream, StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use sqlx::{Connection, PgConnection};
+use sqlx::Connection;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -32,10 +32,10 @@ use super::ApiQuery;
 use super::auth::Editor;
 use super::body::ChangeReason;
 use super::params::Flag;
-use crate::domain::input::{CatalogueView, ObservationInput, ValidObservation};
+use crate::domain::input::{CatalogueView, ObservationInput};
 use crate::error::{FieldError, Problem};
 use crate::store::audit::Change;
-use crate::store::imports::{self, Refusal};
+use crate::store::imports::{self, Refusal, Staging};
 use crate::{AppState, Error, Result, store};
 use reading::{body_error, too_large};
 
@@ -43,8 +43,6 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(import_observations))
 }
 
-/// Rows validated and copied to the staging table at a time.
-const BATCH: usize = 5000;
 /// Rejected rows listed in a report; the count covers them all.
 const MAX_LISTED_REJECTIONS: usize = 1000;
 
@@ -203,7 +201,6 @@ async fn import_observations(
 
     let mut run = Run {
         catalogue,
-        staged: Vec::with_capacity(BATCH),
         report: ImportReport {
             dry_run,
             strategy,
@@ -221,10 +218,16 @@ async fn import_observations(
         BodyFormat::Ndjson => reading::ndjson(stream),
         BodyFormat::Json => reading::json_array(stream),
     };
-    while let Some(row) = rows.next().await {
-        run.take(&mut tx, row?).await?;
+    let mut staging = imports::Staging::open(&mut tx).await?;
+    match run.stage_all(&mut staging, &mut rows).await {
+        Ok(()) => {
+            staging.finish().await?;
+        }
+        Err(error) => {
+            staging.abort().await;
+            return Err(error);
+        }
     }
-    run.flush(&mut tx).await?;
     let mut report = run.report;
 
     // Writers are kept out from here to commit: only when there is
@@ -312,34 +315,25 @@ async fn import_observations(
 /// The import's progress while its body is read.
 struct Run {
     catalogue: CatalogueView,
-    /// Valid rows not yet copied to the staging table.
-    staged: Vec<(u64, ValidObservation)>,
     report: ImportReport,
 }
 
 impl Run {
-    /// Validates one row; stages it, or lists why not.
-    async fn take(
+    /// Validates every row of the body; stages each valid one, and lists
+    /// why each other is not.
+    async fn stage_all(
         &mut self,
-        conn: &mut PgConnection,
-        (line, parsed): (u64, Result<ObservationInput, Vec<FieldError>>),
+        staging: &mut Staging<'_>,
+        rows: &mut reading::Rows,
     ) -> Result<()> {
-        self.report.rows += 1;
-        match parsed.and_then(|input| input.validate(&self.catalogue)) {
-            Err(errors) => self.report.reject(line, errors),
-            Ok(row) => {
-                self.staged.push((line, row));
-                if self.staged.len() == BATCH {
-                    self.flush(conn).await?;
-                }
+        while let Some(row) = rows.next().await {
+            let (line, parsed) = row?;
+            self.report.rows += 1;
+            match parsed.and_then(|input: ObservationInput| input.validate(&self.catalogue)) {
+                Err(errors) => self.report.reject(line, errors),
+                Ok(row) => staging.push(line, &row).await?,
             }
         }
-        Ok(())
-    }
-
-    async fn flush(&mut self, conn: &mut PgConnection) -> Result<()> {
-        imports::stage(conn, &self.staged).await?;
-        self.staged.clear();
         Ok(())
     }
 }

@@ -11,6 +11,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::PgConnection;
+use sqlx::postgres::PgCopyIn;
 
 use super::audit::Change;
 use crate::domain::input::ValidObservation;
@@ -58,6 +59,11 @@ pub async fn begin(conn: &mut PgConnection, timeout: std::time::Duration) -> sql
         return Ok(false);
     }
     set_statement_timeout(conn, timeout).await?;
+    // Comparing and applying a million rows sorts and hashes a million keys:
+    // in memory, not in temporary files. One import runs at a time.
+    sqlx::query_scalar!(r#"select set_config('work_mem', '256MB', true) as "set!""#)
+        .fetch_one(&mut *conn)
+        .await?;
     // Left over only by an import that failed to roll back (a crash).
     sqlx::query!("truncate import_rows, import_plan")
         .execute(&mut *conn)
@@ -80,28 +86,59 @@ async fn set_statement_timeout(
     Ok(())
 }
 
-/// Copies validated rows, each with its line in the body, into the staging
-/// table.
-#[tracing::instrument(skip_all, fields(rows = rows.len()))]
-pub async fn stage(conn: &mut PgConnection, rows: &[(u64, ValidObservation)]) -> sqlx::Result<()> {
-    if rows.is_empty() {
-        return Ok(());
+/// Bytes of rows gathered before they are sent to Postgres.
+const STAGING_CHUNK: usize = 1 << 20;
+
+/// One `COPY` into the staging table for the whole body: rows are sent as
+/// they are validated, and Postgres stores them meanwhile, so reading the
+/// body and storing it overlap.
+pub struct Staging<'c> {
+    copy: PgCopyIn<&'c mut PgConnection>,
+    buffer: Vec<u8>,
+}
+
+impl<'c> Staging<'c> {
+    pub async fn open(conn: &'c mut PgConnection) -> sqlx::Result<Self> {
+        let copy = conn
+            .copy_in_raw(
+                "copy import_rows (line, indicator_code, region_code, period_start, period_end, period_label,
+                                   value, qualifier, comparison_basis, reported_value, reported_unit,
+                                   reported_unit_code, reported_text, derived, formula, source_id, excerpt)
+                 from stdin (format text)",
+            )
+            .await?;
+        Ok(Self {
+            copy,
+            buffer: Vec::with_capacity(STAGING_CHUNK + 4096),
+        })
     }
-    let mut data = Vec::with_capacity(rows.len() * 256);
-    for (line, row) in rows {
-        copy_row(&mut data, *line, row);
+
+    /// Stages one validated row with its line in the body.
+    pub async fn push(&mut self, line: u64, row: &ValidObservation) -> sqlx::Result<()> {
+        copy_row(&mut self.buffer, line, row);
+        if self.buffer.len() >= STAGING_CHUNK {
+            self.copy.send(self.buffer.as_slice()).await?;
+            self.buffer.clear();
+        }
+        Ok(())
     }
-    let mut copy = conn
-        .copy_in_raw(
-            "copy import_rows (line, indicator_code, region_code, period_start, period_end, period_label,
-                               value, qualifier, comparison_basis, reported_value, reported_unit,
-                               reported_unit_code, reported_text, derived, formula, source_id, excerpt)
-             from stdin (format text)",
-        )
-        .await?;
-    copy.send(data).await?;
-    copy.finish().await?;
-    Ok(())
+
+    /// Sends what is left and ends the `COPY`.
+    #[tracing::instrument(skip_all)]
+    pub async fn finish(mut self) -> sqlx::Result<u64> {
+        if !self.buffer.is_empty() {
+            self.copy.send(self.buffer.as_slice()).await?;
+        }
+        self.copy.finish().await
+    }
+
+    /// Ends the `COPY` without keeping anything (the transaction is then
+    /// rolled back anyway).
+    pub async fn abort(self) {
+        if let Err(error) = self.copy.abort("the import was abandoned").await {
+            tracing::debug!(%error, "aborting the staging COPY");
+        }
+    }
 }
 
 /// One row in `COPY`'s text format.
@@ -283,11 +320,12 @@ pub async fn admit_writer(conn: &mut PgConnection) -> sqlx::Result<bool> {
     .await
 }
 
-/// Applies the plan at `stamp` (from [`lock_for_apply`]): closes each
-/// replaced version, inserts its successor and every new observation, and
-/// records one audit entry with `report` as its `after`. An import that
-/// changes nothing writes nothing, not even its entry. Returns the rows
-/// written to `observations`.
+/// Applies the plan at `stamp` (from [`lock_for_apply`]), which must refuse
+/// no row (see [`refusals`]; a key given twice would then fail on the unique
+/// index): closes each replaced version, inserts its successor and every
+/// new observation, and records one audit entry with `report` as its
+/// `after`. An import that changes nothing writes nothing, not even its
+/// entry. Returns the rows written to `observations`.
 #[tracing::instrument(skip_all)]
 pub async fn apply(
     conn: &mut PgConnection,
@@ -302,7 +340,7 @@ pub async fn apply(
         let closed = sqlx::query!(
             "update observations o set valid_to = greatest($1, o.valid_from)
              from import_plan p
-             where p.action = 'update' and p.line = p.first_line and o.version_id = p.old_version",
+             where p.action = 'update' and o.version_id = p.old_version",
             stamp
         )
         .execute(&mut *conn)
@@ -317,7 +355,7 @@ pub async fn apply(
                     s.reported_unit, s.reported_unit_code, s.reported_text, s.derived, s.formula,
                     s.source_id, s.excerpt, $1
              from import_plan p join import_rows s on s.line = p.line
-             where p.action = 'update' and p.line = p.first_line",
+             where p.action = 'update'",
             stamp
         )
         .execute(&mut *conn)
@@ -333,9 +371,10 @@ pub async fn apply(
              select s.indicator_code, s.region_code, s.period_start, s.period_end, s.period_label, s.value,
                     s.qualifier, s.comparison_basis, s.reported_value, s.reported_unit,
                     s.reported_unit_code, s.reported_text, s.derived, s.formula, s.source_id, s.excerpt, $1
-             from import_plan p join import_rows s on s.line = p.line
-             where p.action = 'create' and p.line = p.first_line
-             order by s.line",
+             from import_rows s
+             -- The rows not to create, few or none: no join of every row.
+             where not exists (select 1 from import_plan p
+                               where p.line = s.line and p.action <> 'create')",
             stamp
         )
         .execute(&mut *conn)

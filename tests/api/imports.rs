@@ -484,3 +484,53 @@ async fn a_json_array_import_is_read_element_by_element(db: PgPool) {
         );
     }
 }
+
+#[sqlx::test]
+async fn the_database_still_refuses_rows_that_break_the_rules_of_a_printed_figure(db: PgPool) {
+    // Whatever writes them (the checks run once per insert statement now).
+    let offset = std::sync::atomic::AtomicI32::new(1000);
+    let insert = |excerpt: &'static str, value: &'static str, text: &'static str| {
+        // Each row a period of its own, so that only the rule under test fails.
+        let days = offset.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let db = db.clone();
+        async move {
+            sqlx::query(
+                "insert into observations (indicator_code, region_code, period_start, period_end, period_label,
+                                           value, qualifier, reported_value, reported_unit, reported_unit_code,
+                                           reported_text, source_id, excerpt)
+                 select indicator_code, region_code, period_start + $4, period_end + $4, period_label,
+                        $2::numeric, qualifier, reported_value, reported_unit, reported_unit_code,
+                        $3, source_id, $1
+                 from observations where id = 20",
+            )
+            .bind(excerpt)
+            .bind(value)
+            .bind(text)
+            .bind(days)
+            .execute(&db)
+            .await
+            .err()
+            .and_then(|error| error.as_database_error().and_then(|e| e.constraint().map(str::to_owned)))
+        }
+    };
+    let quote = "落实稳岗纾困政策，为1462家企业发放稳岗返还补贴378.46万元";
+    assert_eq!(
+        insert(quote, "3784600", "378.46万元").await,
+        None,
+        "a faithful row"
+    );
+    assert_eq!(
+        insert("not in the report", "3784600", "378.46万元")
+            .await
+            .as_deref(),
+        Some("excerpt_in_source")
+    );
+    assert_eq!(
+        insert(quote, "3784601", "378.46万元").await.as_deref(),
+        Some("observations_reported_value")
+    );
+    assert_eq!(
+        insert(quote, "3784600", "378.47万元").await.as_deref(),
+        Some("observations_reported_text")
+    );
+}
