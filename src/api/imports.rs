@@ -230,23 +230,22 @@ async fn import_observations(
     }
     let mut report = run.report;
 
+    let seen = imports::data_version(&mut tx).await?;
+    let mut counts = assess(&mut tx, strategy, &mut report).await?;
     // Writers are kept out from here to commit: only when there is
     // something to apply, and only for as long as applying takes.
-    let stamp = if !dry_run && report.rejected == 0 {
-        Some(imports::lock_for_apply(&mut tx).await?)
+    let stamp = if !dry_run && report.rejected == 0 && counts.created + counts.updated > 0 {
+        let (stamp, version) = imports::lock_for_apply(&mut tx).await?;
+        if version != seen {
+            // A write committed since the comparison: compare again, now
+            // that none can.
+            counts = assess(&mut tx, strategy, &mut report).await?;
+        }
+        Some(stamp)
     } else {
         None
     };
-    imports::plan(&mut tx).await?;
-    let counts = imports::counts(&mut tx, strategy.as_str()).await?;
-    report.created = counts.created.unsigned_abs();
-    report.updated = counts.updated.unsigned_abs();
-    report.unchanged = counts.unchanged.unsigned_abs();
-    let (refused, refused_total) =
-        imports::refusals(&mut tx, strategy.as_str(), MAX_LISTED_REJECTIONS as i64).await?;
-    report.add_refusals(refused, refused_total.unsigned_abs());
-
-    report.applied = stamp.is_some() && report.rejected == 0;
+    report.applied = !dry_run && report.rejected == 0;
     let (status, response) = if report.rejected > 0 && !dry_run {
         let detail = format!(
             "{} of {} rows were rejected, so nothing was written; `report.rejections` lists why",
@@ -265,8 +264,8 @@ async fn import_observations(
     };
 
     let mut written = 0;
-    match stamp {
-        Some(stamp) if report.applied => {
+    if report.applied {
+        if let Some(stamp) = stamp {
             let import_key = headers
                 .get(crate::api::observe::REQUEST_ID)
                 .and_then(|value| value.to_str().ok())
@@ -274,28 +273,30 @@ async fn import_observations(
                 .unwrap_or("unnamed");
             written =
                 imports::apply(&mut tx, stamp, counts, &change, import_key, &response).await?;
-            if let Some(key) = &idempotency_key {
-                let sha = finish_digest(&digest);
-                let first = imports::remember_import(
-                    &mut tx,
-                    &editor.0.name,
-                    key,
-                    &sha,
-                    i32::from(status.as_u16()),
-                    &response,
-                )
-                .await?;
-                if !first {
-                    // A concurrent request with the same key won; answer as it did.
-                    tx.rollback().await?;
-                    return Err(Error::Conflict(format!(
-                        "an import with Idempotency-Key `{key}` was applied meanwhile; retry to get its answer"
-                    )));
-                }
-            }
-            tx.commit().await?;
         }
-        _ => tx.rollback().await?,
+        if let Some(key) = &idempotency_key {
+            let sha = finish_digest(&digest);
+            let first = imports::remember_import(
+                &mut tx,
+                &editor.0.name,
+                key,
+                &sha,
+                i32::from(status.as_u16()),
+                &response,
+            )
+            .await?;
+            if !first {
+                // A concurrent request with the same key won; answer as it did.
+                tx.rollback().await?;
+                return Err(Error::Conflict(format!(
+                    "an import with Idempotency-Key `{key}` was applied meanwhile; retry to get its answer"
+                )));
+            }
+        }
+        imports::clear_staging(&mut tx).await?;
+        tx.commit().await?;
+    } else {
+        tx.rollback().await?;
     }
     if written > 0 && written >= state.config.import_analyze_rows {
         imports::analyze_observations(&mut conn, state.config.import_timeout).await?;
@@ -310,6 +311,25 @@ async fn import_observations(
         );
     }
     Ok(http)
+}
+
+/// Compares the staged rows with the stored ones and puts what that finds
+/// in the report: the counts, and the rows refused (repeated keys, or keys
+/// the strategy does not allow). Returns the counts.
+async fn assess(
+    conn: &mut sqlx::PgConnection,
+    strategy: Strategy,
+    report: &mut ImportReport,
+) -> Result<imports::Counts> {
+    imports::plan(conn).await?;
+    let counts = imports::counts(conn, strategy.as_str()).await?;
+    report.created = counts.created.unsigned_abs();
+    report.updated = counts.updated.unsigned_abs();
+    report.unchanged = counts.unchanged.unsigned_abs();
+    let (refused, refused_total) =
+        imports::refusals(conn, strategy.as_str(), MAX_LISTED_REJECTIONS as i64).await?;
+    report.add_refusals(refused, refused_total.unsigned_abs());
+    Ok(counts)
 }
 
 /// The import's progress while its body is read.

@@ -194,10 +194,13 @@ fn text_of<T: serde::Serialize>(value: &T) -> String {
 
 /// Compares every staged row with the current version under its key, in
 /// one statement (after `ANALYZE`, so the plan fits the staged rows however
-/// many they are). Run it after [`lock_for_apply`] when the plan is to be
-/// applied, so that nothing changes between the two.
+/// many they are). It runs before the writers' lock; if any write commits
+/// before the lock is taken (see [`data_version`]), it runs again under it.
 #[tracing::instrument(skip_all)]
 pub async fn plan(conn: &mut PgConnection) -> sqlx::Result<()> {
+    sqlx::query!("truncate import_plan")
+        .execute(&mut *conn)
+        .await?;
     sqlx::raw_sql("analyze import_rows")
         .execute(&mut *conn)
         .await?;
@@ -292,20 +295,30 @@ pub async fn refusals(
     Ok((refused, total))
 }
 
+/// The counter every write bumps: read before [`plan`], and compared with
+/// what [`lock_for_apply`] returns, it tells whether the plan still holds.
+pub async fn data_version(conn: &mut PgConnection) -> sqlx::Result<i64> {
+    sqlx::query_scalar!("select version from data_version")
+        .fetch_one(conn)
+        .await
+}
+
 /// Waits for the writers in progress, then keeps every other writer out
 /// until commit (they are answered 503 at once, see [`admit_writer`]).
-/// Returns the moment of the import: every version it writes starts then.
+/// Returns the moment of the import (every version it writes starts then)
+/// and the data version as the last writer left it.
 #[tracing::instrument(skip_all)]
-pub async fn lock_for_apply(conn: &mut PgConnection) -> sqlx::Result<DateTime<Utc>> {
+pub async fn lock_for_apply(conn: &mut PgConnection) -> sqlx::Result<(DateTime<Utc>, i64)> {
     sqlx::query!("select pg_advisory_xact_lock($1)", IMPORT_APPLYING)
         .execute(&mut *conn)
         .await?;
-    sqlx::query!("select version from data_version for update")
+    let version = sqlx::query_scalar!("select version from data_version for update")
         .fetch_one(&mut *conn)
         .await?;
-    sqlx::query_scalar!(r#"select clock_timestamp() as "now!""#)
+    let stamp = sqlx::query_scalar!(r#"select clock_timestamp() as "now!""#)
         .fetch_one(conn)
-        .await
+        .await?;
+    Ok((stamp, version))
 }
 
 /// Whether a writer may go ahead: false while an import applies, or waits
@@ -394,11 +407,16 @@ pub async fn apply(
         .execute(&mut *conn)
         .await?;
     }
-    // Staged rows go with the transaction that used them.
+    Ok(written)
+}
+
+/// Empties the staging tables before commit: staged rows go with the
+/// transaction that used them.
+pub async fn clear_staging(conn: &mut PgConnection) -> sqlx::Result<()> {
     sqlx::query!("truncate import_rows, import_plan")
         .execute(conn)
         .await?;
-    Ok(written)
+    Ok(())
 }
 
 /// Refreshes the planner's statistics of what a large import wrote, so the

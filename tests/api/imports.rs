@@ -79,6 +79,28 @@ async fn post_figure(app: &TestApp, editor: &str) -> TestResponse {
     .await
 }
 
+/// Posts a CSV import.
+async fn post_csv(app: &TestApp, editor: &str, csv: Vec<u8>) -> RawResponse {
+    app.raw_with_body(
+        Method::POST,
+        "/api/v1/imports",
+        &[("authorization", editor), ("content-type", "text/csv")],
+        csv,
+    )
+    .await
+}
+
+/// A writer in progress, from the test's own connection: it holds the
+/// writers' lock until it is rolled back.
+async fn hold_writers_lock(db: &PgPool) -> sqlx::Transaction<'static, sqlx::Postgres> {
+    let mut writer = db.begin().await.unwrap();
+    sqlx::query("select version from data_version for update")
+        .execute(&mut *writer)
+        .await
+        .unwrap();
+    writer
+}
+
 async fn audit_entries(db: &PgPool) -> i64 {
     sqlx::query_scalar("select count(*) from audit_log")
         .fetch_one(db)
@@ -172,11 +194,7 @@ async fn a_write_while_an_import_applies_is_answered_503_at_once(db: PgPool) {
     let app = TestApp::new(db.clone());
     // A writer in progress, from the test's own connection: the import
     // takes its apply lock, then waits for this one to finish.
-    let mut writer = db.begin().await.unwrap();
-    sqlx::query("select version from data_version for update")
-        .execute(&mut *writer)
-        .await
-        .unwrap();
+    let writer = hold_writers_lock(&db).await;
     let (sender, import) = start_import(&app, &editor);
     sender
         .send(Ok(Bytes::from(fair_csv(&[(2020, "10")]))))
@@ -246,15 +264,7 @@ async fn a_second_import_while_one_runs_is_answered_503(db: PgPool) {
     tokio::time::sleep(Duration::from_millis(300)).await;
     let second = tokio::time::timeout(
         Duration::from_secs(5),
-        app.raw_with_body(
-            Method::POST,
-            "/api/v1/imports",
-            &[
-                ("authorization", editor.as_str()),
-                ("content-type", "text/csv"),
-            ],
-            fair_csv(&[(2021, "11")]),
-        ),
+        post_csv(&app, &editor, fair_csv(&[(2021, "11")])),
     )
     .await
     .expect("refused at once, not queued behind the first");
@@ -398,34 +408,19 @@ async fn an_import_of_at_least_import_analyze_rows_analyses_observations(db: PgP
         .unwrap()
     };
     assert_eq!(last_analyze().await, None, "not analysed before");
-    let small = app
-        .raw_with_body(
-            Method::POST,
-            "/api/v1/imports",
-            &[
-                ("authorization", editor.as_str()),
-                ("content-type", "text/csv"),
-            ],
-            fair_csv(&[(2018, "8"), (2019, "9")]),
-        )
-        .await;
+    let small = post_csv(&app, &editor, fair_csv(&[(2018, "8"), (2019, "9")])).await;
     assert_eq!(small.status, StatusCode::OK, "{}", small.text());
     assert_eq!(
         last_analyze().await,
         None,
         "two rows are below the threshold"
     );
-    let large = app
-        .raw_with_body(
-            Method::POST,
-            "/api/v1/imports",
-            &[
-                ("authorization", editor.as_str()),
-                ("content-type", "text/csv"),
-            ],
-            fair_csv(&[(2020, "10"), (2021, "11"), (2022, "12")]),
-        )
-        .await;
+    let large = post_csv(
+        &app,
+        &editor,
+        fair_csv(&[(2020, "10"), (2021, "11"), (2022, "12")]),
+    )
+    .await;
     assert_eq!(large.status, StatusCode::OK, "{}", large.text());
     assert!(last_analyze().await.is_some(), "analysed after three rows");
 }
@@ -533,4 +528,26 @@ async fn the_database_still_refuses_rows_that_break_the_rules_of_a_printed_figur
         insert(quote, "3784600", "378.47万元").await.as_deref(),
         Some("observations_reported_text")
     );
+}
+
+#[sqlx::test]
+async fn an_import_that_changes_nothing_keeps_no_writer_out(db: PgPool) {
+    let editor = bearer(&db, "alice", Role::Editor).await;
+    let app = TestApp::new(db.clone());
+    let export = app
+        .raw(Method::GET, "/api/v1/observations?format=csv", &[])
+        .await
+        .body;
+    // A writer in progress: an import that took the writers' lock would wait.
+    let writer = hold_writers_lock(&db).await;
+    let unchanged = tokio::time::timeout(Duration::from_secs(5), post_csv(&app, &editor, export))
+        .await
+        .expect("an import with nothing to write does not wait for the writers' lock");
+    assert_eq!(unchanged.status, StatusCode::OK, "{}", unchanged.text());
+    let report: Value = serde_json::from_slice(&unchanged.body).unwrap();
+    assert_eq!(
+        (report["unchanged"].clone(), report["applied"].clone()),
+        (json!(28), json!(true))
+    );
+    writer.rollback().await.unwrap();
 }
