@@ -2,10 +2,11 @@
 //!
 //! An import runs in one transaction in two phases. While its body uploads,
 //! valid rows are copied (`COPY`) into a staging table, holding no lock
-//! that another writer waits on. Then it takes the writers' lock, compares
-//! the staged rows with the current versions in one statement, and writes
-//! every change with one statement per kind, so the lock is held only while
-//! the changes are applied. The import is audited by one entry; the history
+//! that another writer waits on. Then it compares the staged rows with the
+//! current versions in one statement, takes the writers' lock (comparing
+//! again if a write committed meanwhile) and writes every change with one
+//! statement per kind, so the lock is held only while the changes are
+//! applied. The import is audited by one entry; the history
 //! of each observation is its versions (see `observation_revisions`).
 
 use chrono::{DateTime, Utc};
