@@ -116,9 +116,18 @@ pub struct Config {
     #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 1_048_576)]
     pub max_body_bytes: usize,
 
-    /// Largest bulk import body, in bytes; larger gets 413.
-    #[arg(long, env = "MAX_IMPORT_BYTES", default_value_t = 268_435_456)]
+    /// Largest bulk import body, in bytes; larger gets 413, from its
+    /// `Content-Length` before it is read (or when a chunked body passes
+    /// it). The default (512 MiB) takes the CSV export of about 1.5 million
+    /// observations; the body is streamed, so memory does not grow with it.
+    #[arg(long, env = "MAX_IMPORT_BYTES", default_value_t = 536_870_912)]
     pub max_import_bytes: usize,
+
+    /// An import that writes at least this many observation rows analyses
+    /// the table afterwards, so queries are planned for its new size at once
+    /// (autovacuum would do it later, or never where it is off).
+    #[arg(long, env = "IMPORT_ANALYZE_ROWS", default_value_t = 10_000)]
+    pub import_analyze_rows: u64,
 }
 
 impl Config {
@@ -145,7 +154,8 @@ impl Config {
             reads_require_key: false,
             write_rate_limit_per_minute: 120,
             max_body_bytes: 1_048_576,
-            max_import_bytes: 268_435_456,
+            max_import_bytes: 536_870_912,
+            import_analyze_rows: 10_000,
         }
     }
 }

@@ -145,6 +145,16 @@ impl Error {
         }
     }
 
+    /// A write that arrives while an import applies its changes: 503, to be
+    /// retried once the import has committed.
+    pub fn import_applying() -> Self {
+        Self::Unavailable {
+            detail: "an import is being applied, and writes wait until it commits; retry shortly"
+                .to_owned(),
+            retry_after: 5,
+        }
+    }
+
     pub fn not_found(resource: &'static str, key: impl Into<String>) -> Self {
         Self::NotFound {
             resource,

@@ -260,8 +260,13 @@ pub enum Written {
 /// `data_version` row that its writes will bump anyway, so writers queue in
 /// one order (no deadlocks between them) and timestamps taken after the lock
 /// (`clock_timestamp()`) increase with commit order, as `as_of` needs.
-pub async fn begin_write(db: &PgPool) -> sqlx::Result<sqlx::Transaction<'static, Postgres>> {
+/// While an import applies its changes (it holds that lock for their whole
+/// length), a writer is answered 503 at once instead of waiting.
+pub async fn begin_write(db: &PgPool) -> crate::Result<sqlx::Transaction<'static, Postgres>> {
     let mut tx = db.begin().await?;
+    if !imports::admit_writer(&mut tx).await? {
+        return Err(crate::Error::import_applying());
+    }
     sqlx::query!("select version from data_version for update")
         .fetch_one(&mut *tx)
         .await?;

@@ -30,6 +30,8 @@ enum Resource {
     Unit,
     Indicator,
     Source,
+    /// A bulk import: one entry each, whose `after` is its report.
+    Import,
 }
 
 impl Resource {
@@ -43,6 +45,7 @@ impl Resource {
             Resource::Unit => "unit",
             Resource::Indicator => "indicator",
             Resource::Source => "source",
+            Resource::Import => "import",
         }
     }
 }

@@ -1,13 +1,18 @@
 //! `POST /imports`: many observations at once, all or nothing.
 //!
 //! The body (CSV with the export's columns, NDJSON, or a JSON array) is read
-//! as a stream and written batch by batch inside one transaction, so a
-//! large import never sits whole in memory and a failed one leaves nothing
-//! behind. `dry_run=true` reports what would happen and writes nothing. An
-//! `Idempotency-Key` makes a retry return the first answer instead of
-//! applying the import twice.
+//! as a stream, validated row by row and copied into a staging table as it
+//! arrives, so a large import never sits whole in memory. While it uploads, the
+//! import holds no lock that other writers wait on; then it takes the
+//! writers' lock and applies every change with a few set-based statements
+//! in the same transaction, so a failed import leaves nothing behind (see
+//! `store::imports`). An import uses one pooled connection, and one import
+//! runs at a time. `dry_run=true` reports what would happen and writes
+//! nothing. An `Idempotency-Key` makes a retry return the first answer
+//! instead of applying the import twice.
 
-use std::collections::HashMap;
+mod reading;
+
 use std::sync::{Arc, Mutex};
 
 use axum::Json;
@@ -15,35 +20,29 @@ use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::NaiveDate;
 use futures_util::{Stream, StreamExt, TryStreamExt};
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use sqlx::PgConnection;
-use tokio::io::AsyncBufReadExt;
-use tokio_util::io::StreamReader;
+use sqlx::Connection;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::ApiQuery;
 use super::auth::Editor;
-use super::body::{ChangeReason, from_json_value};
+use super::body::ChangeReason;
 use super::params::Flag;
-use crate::domain::input::{CatalogueView, ObservationInput, ReportedInput, ValidObservation};
-use crate::domain::{ComparisonBasis, Qualifier};
+use crate::domain::input::{CatalogueView, ObservationInput};
 use crate::error::{FieldError, Problem};
 use crate::store::audit::Change;
-use crate::store::imports::{self, Stored};
+use crate::store::imports::{self, Refusal, Staging};
 use crate::{AppState, Error, Result, store};
+use reading::{body_error, too_large};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(import_observations))
 }
 
-/// Rows written per statement.
-const BATCH: usize = 1000;
 /// Rejected rows listed in a report; the count covers them all.
 const MAX_LISTED_REJECTIONS: usize = 1000;
 
@@ -95,6 +94,16 @@ pub struct Rejection {
     pub errors: Vec<FieldError>,
 }
 
+impl Strategy {
+    fn as_str(self) -> &'static str {
+        match self {
+            Strategy::Create => "create",
+            Strategy::Update => "update",
+            Strategy::Upsert => "upsert",
+        }
+    }
+}
+
 impl ImportReport {
     fn reject(&mut self, line: u64, errors: Vec<FieldError>) {
         self.rejected += 1;
@@ -124,7 +133,11 @@ impl ImportReport {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Applied, or a dry run's report", body = ImportReport),
+        (status = 413, description = "The body is larger than `MAX_IMPORT_BYTES` (refused from its `Content-Length` before it is read)",
+            body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Rows were rejected; nothing was written. The problem's `report` lists them",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Another import is running; imports run one at a time",
             body = Problem, content_type = "application/problem+json")
     )
 )]
@@ -137,6 +150,10 @@ async fn import_observations(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response> {
+    // Refused from its head, before a byte of the body is read.
+    if content_length(&headers).is_some_and(|length| length > state.config.max_import_bytes) {
+        return Err(too_large());
+    }
     let format = BodyFormat::of(&headers)?;
     let idempotency_key = idempotency_key(&headers)?;
     let strategy = params.strategy.unwrap_or(Strategy::Upsert);
@@ -147,8 +164,11 @@ async fn import_observations(
         key_name: editor.0.name.clone(),
         reason,
     };
+    let catalogue = store::catalogue::load_view(&state.db).await?;
 
-    let mut tx = store::begin_write(&state.db).await?;
+    // The one connection this import uses, from start to end.
+    let mut conn = state.db.acquire().await?;
+    let mut tx = conn.begin().await?;
     if let Some(key) = &idempotency_key
         && let Some(past) = imports::find_past_import(&mut tx, &change.key_name, key).await?
     {
@@ -171,14 +191,16 @@ async fn import_observations(
             .insert("idempotent-replayed", HeaderValue::from_static("true"));
         return Ok(response);
     }
+    if !imports::begin(&mut tx, state.config.import_timeout).await? {
+        return Err(Error::Unavailable {
+            detail: "another import is running, and imports run one at a time; retry when it has finished"
+                .to_owned(),
+            retry_after: 30,
+        });
+    }
 
-    let catalogue = store::catalogue::load_view(&state.db).await?;
     let mut run = Run {
         catalogue,
-        strategy,
-        dry_run,
-        change,
-        seen: HashMap::new(),
         report: ImportReport {
             dry_run,
             strategy,
@@ -191,13 +213,38 @@ async fn import_observations(
             rejections: Vec::new(),
         },
     };
-    match format {
-        BodyFormat::Csv => read_csv(stream, &mut tx, &mut run).await?,
-        BodyFormat::Ndjson => read_ndjson(stream, &mut tx, &mut run).await?,
-        BodyFormat::Json => read_json_array(stream, &mut tx, &mut run).await?,
+    let mut rows = match format {
+        BodyFormat::Csv => reading::csv(stream).await?,
+        BodyFormat::Ndjson => reading::ndjson(stream),
+        BodyFormat::Json => reading::json_array(stream),
+    };
+    let mut staging = imports::Staging::open(&mut tx).await?;
+    match run.stage_all(&mut staging, &mut rows).await {
+        Ok(()) => {
+            staging.finish().await?;
+        }
+        Err(error) => {
+            staging.abort().await;
+            return Err(error);
+        }
     }
-
     let mut report = run.report;
+
+    let seen = imports::data_version(&mut tx).await?;
+    let mut counts = assess(&mut tx, strategy, &mut report).await?;
+    // Writers are kept out from here to commit: only when there is
+    // something to apply, and only for as long as applying takes.
+    let stamp = if !dry_run && report.rejected == 0 && counts.created + counts.updated > 0 {
+        let (stamp, version) = imports::lock_for_apply(&mut tx).await?;
+        if version != seen {
+            // A write committed since the comparison: compare again, now
+            // that none can.
+            counts = assess(&mut tx, strategy, &mut report).await?;
+        }
+        Some(stamp)
+    } else {
+        None
+    };
     report.applied = !dry_run && report.rejected == 0;
     let (status, response) = if report.rejected > 0 && !dry_run {
         let detail = format!(
@@ -216,7 +263,17 @@ async fn import_observations(
         )
     };
 
+    let mut written = 0;
     if report.applied {
+        if let Some(stamp) = stamp {
+            let import_key = headers
+                .get(crate::api::observe::REQUEST_ID)
+                .and_then(|value| value.to_str().ok())
+                .or(idempotency_key.as_deref())
+                .unwrap_or("unnamed");
+            written =
+                imports::apply(&mut tx, stamp, counts, &change, import_key, &response).await?;
+        }
         if let Some(key) = &idempotency_key {
             let sha = finish_digest(&digest);
             let first = imports::remember_import(
@@ -236,10 +293,16 @@ async fn import_observations(
                 )));
             }
         }
+        imports::clear_staging(&mut tx).await?;
         tx.commit().await?;
     } else {
         tx.rollback().await?;
     }
+    if written > 0 && written >= state.config.import_analyze_rows {
+        imports::analyze_observations(&mut conn, state.config.import_timeout).await?;
+    }
+    drop(conn);
+
     let mut http = (status, Json(response)).into_response();
     if status != StatusCode::OK {
         http.headers_mut().insert(
@@ -250,108 +313,88 @@ async fn import_observations(
     Ok(http)
 }
 
-/// The import's progress.
+/// Compares the staged rows with the stored ones and puts what that finds
+/// in the report: the counts, and the rows refused (repeated keys, or keys
+/// the strategy does not allow). Returns the counts.
+async fn assess(
+    conn: &mut sqlx::PgConnection,
+    strategy: Strategy,
+    report: &mut ImportReport,
+) -> Result<imports::Counts> {
+    imports::plan(conn).await?;
+    let counts = imports::counts(conn, strategy.as_str()).await?;
+    report.created = counts.created.unsigned_abs();
+    report.updated = counts.updated.unsigned_abs();
+    report.unchanged = counts.unchanged.unsigned_abs();
+    let (refused, refused_total) =
+        imports::refusals(conn, strategy.as_str(), MAX_LISTED_REJECTIONS as i64).await?;
+    report.add_refusals(refused, refused_total.unsigned_abs());
+    Ok(counts)
+}
+
+/// The import's progress while its body is read.
 struct Run {
     catalogue: CatalogueView,
-    strategy: Strategy,
-    dry_run: bool,
-    change: Change,
-    /// Each key seen so far and its line, to reject a row given twice.
-    seen: HashMap<(String, String, NaiveDate, NaiveDate), u64>,
     report: ImportReport,
 }
 
 impl Run {
-    /// Validates, classifies and (unless rejected rows or a dry run make it
-    /// pointless) writes one batch.
-    async fn batch(
+    /// Validates every row of the body; stages each valid one, and lists
+    /// why each other is not.
+    async fn stage_all(
         &mut self,
-        conn: &mut PgConnection,
-        rows: Vec<(u64, Result<ObservationInput, Vec<FieldError>>)>,
+        staging: &mut Staging<'_>,
+        rows: &mut reading::Rows,
     ) -> Result<()> {
-        let mut valid: Vec<(u64, ValidObservation)> = Vec::with_capacity(rows.len());
-        for (line, parsed) in rows {
+        while let Some(row) = rows.next().await {
+            let (line, parsed) = row?;
             self.report.rows += 1;
-            let checked = parsed.and_then(|input| input.validate(&self.catalogue));
-            match checked {
+            match parsed.and_then(|input: ObservationInput| input.validate(&self.catalogue)) {
                 Err(errors) => self.report.reject(line, errors),
-                Ok(row) => {
-                    let key = (
-                        row.indicator_code.clone(),
-                        row.region_code.clone(),
-                        row.period_start,
-                        row.period_end,
-                    );
-                    if let Some(first) = self.seen.get(&key) {
-                        self.report.reject(
-                            line,
-                            vec![FieldError::new(
-                                "period_start",
-                                format!("the same indicator, region and period as line {first}"),
-                            )],
-                        );
-                    } else {
-                        self.seen.insert(key, line);
-                        valid.push((line, row));
-                    }
-                }
+                Ok(row) => staging.push(line, &row).await?,
             }
-        }
-        let refs: Vec<&ValidObservation> = valid.iter().map(|(_, row)| row).collect();
-        let stored = imports::find_current(conn, &refs).await?;
-        let by_key: HashMap<_, &Stored> = stored
-            .iter()
-            .map(|s| {
-                let o = &s.observation;
-                (
-                    (
-                        o.indicator_code.as_str(),
-                        o.region_code.as_str(),
-                        o.period_start,
-                        o.period_end,
-                    ),
-                    s,
-                )
-            })
-            .collect();
-        let mut creates = Vec::new();
-        let mut replaces = Vec::new();
-        for (line, row) in &valid {
-            let key = (
-                row.indicator_code.as_str(),
-                row.region_code.as_str(),
-                row.period_start,
-                row.period_end,
-            );
-            match (by_key.get(&key), self.strategy) {
-                (Some(existing), Strategy::Create) => self.report.reject(
-                    *line,
-                    vec![FieldError::new(
-                        "period_start",
-                        format!("observation {} already has this indicator, region and period; use strategy=update or upsert", existing.id),
-                    )],
-                ),
-                (None, Strategy::Update) => self.report.reject(
-                    *line,
-                    vec![FieldError::new(
-                        "period_start",
-                        "no observation has this indicator, region and period; use strategy=create or upsert",
-                    )],
-                ),
-                (Some(existing), _) if existing.observation == *row => self.report.unchanged += 1,
-                (Some(existing), _) => replaces.push((*existing, row)),
-                (None, _) => creates.push(row),
-            }
-        }
-        self.report.created += creates.len() as u64;
-        self.report.updated += replaces.len() as u64;
-        // Once a row is rejected nothing will be kept, so stop writing.
-        if !self.dry_run && self.report.rejected == 0 {
-            imports::create_many(conn, &creates, &self.change).await?;
-            imports::replace_many(conn, &replaces, &self.change).await?;
         }
         Ok(())
     }
+}
+
+impl ImportReport {
+    /// Adds the rows the plan refuses (first `MAX_LISTED_REJECTIONS` by
+    /// line, of `total`) to those rejected while reading, keeping the list
+    /// in line order.
+    fn add_refusals(&mut self, refused: Vec<(i64, Refusal)>, total: u64) {
+        self.rejected += total;
+        let refused = refused.into_iter().map(|(line, why)| {
+            let message = match why {
+                Refusal::Repeated { first_line } => {
+                    format!("the same indicator, region and period as line {first_line}")
+                }
+                Refusal::Exists { id } => format!(
+                    "observation {id} already has this indicator, region and period; use strategy=update or upsert"
+                ),
+                Refusal::Missing => "no observation has this indicator, region and period; use strategy=create or upsert".to_owned(),
+            };
+            Rejection {
+                line: line.unsigned_abs(),
+                errors: vec![FieldError::new("period_start", message)],
+            }
+        });
+        let mut all: Vec<Rejection> = std::mem::take(&mut self.rejections)
+            .into_iter()
+            .chain(refused)
+            .collect();
+        all.sort_by_key(|rejection| rejection.line);
+        all.truncate(MAX_LISTED_REJECTIONS);
+        self.rejections = all;
+    }
+}
+
+/// The `Content-Length` the client declared, if any.
+fn content_length(headers: &HeaderMap) -> Option<usize> {
+    headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.trim().parse().ok())
 }
 
 enum BodyFormat {
@@ -422,246 +465,4 @@ fn finish_digest(digest: &Arc<Mutex<Sha256>>) -> Vec<u8> {
         .lock()
         .map(|digest| digest.clone().finalize().to_vec())
         .unwrap_or_default()
-}
-
-fn body_error(error: std::io::Error) -> Error {
-    if error.kind() == std::io::ErrorKind::FileTooLarge {
-        Error::PayloadTooLarge(
-            "the import is larger than this server accepts (MAX_IMPORT_BYTES)".to_owned(),
-        )
-    } else {
-        Error::MalformedBody(format!("the body could not be read: {error}"))
-    }
-}
-
-async fn read_ndjson(
-    stream: impl Stream<Item = std::io::Result<Bytes>> + Send + Unpin,
-    conn: &mut PgConnection,
-    run: &mut Run,
-) -> Result<()> {
-    let mut lines = StreamReader::new(stream).lines();
-    let mut batch = Vec::with_capacity(BATCH);
-    let mut number = 0u64;
-    while let Some(line) = lines.next_line().await.map_err(body_error)? {
-        number += 1;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let parsed = serde_json::from_str::<serde_json::Value>(&line)
-            .map_err(|error| vec![FieldError::new("line", format!("not JSON: {error}"))])
-            .and_then(from_json_value::<ObservationInput>);
-        batch.push((number, parsed));
-        if batch.len() == BATCH {
-            run.batch(conn, std::mem::take(&mut batch)).await?;
-        }
-    }
-    run.batch(conn, batch).await
-}
-
-async fn read_json_array(
-    stream: impl Stream<Item = std::io::Result<Bytes>> + Send + Unpin,
-    conn: &mut PgConnection,
-    run: &mut Run,
-) -> Result<()> {
-    // A JSON array is read whole (within MAX_IMPORT_BYTES); CSV and NDJSON stream.
-    let chunks: Vec<Bytes> = stream.try_collect().await.map_err(body_error)?;
-    let bytes = chunks.concat();
-    let values: Vec<serde_json::Value> = serde_json::from_slice(&bytes)
-        .map_err(|error| Error::MalformedBody(format!("the body is not a JSON array: {error}")))?;
-    let mut batch = Vec::with_capacity(BATCH);
-    for (index, value) in values.into_iter().enumerate() {
-        let parsed = from_json_value::<ObservationInput>(value);
-        batch.push((index as u64 + 1, parsed));
-        if batch.len() == BATCH {
-            run.batch(conn, std::mem::take(&mut batch)).await?;
-        }
-    }
-    run.batch(conn, batch).await
-}
-
-/// Columns an import needs; the export's others (names, quote, id…) are
-/// ignored, so an export can be imported as it is.
-const REQUIRED: &[&str] = &[
-    "indicator_code",
-    "region_code",
-    "period_start",
-    "period_end",
-    "period_label",
-    "value",
-    "evidence_source_id",
-    "evidence_excerpt",
-];
-
-async fn read_csv(
-    stream: impl Stream<Item = std::io::Result<Bytes>> + Send + Unpin,
-    conn: &mut PgConnection,
-    run: &mut Run,
-) -> Result<()> {
-    let mut reader = csv_async::AsyncReaderBuilder::new()
-        .flexible(false)
-        .create_reader(StreamReader::new(stream));
-    let header: Vec<String> = reader
-        .headers()
-        .await
-        .map_err(csv_error)?
-        .iter()
-        .map(|name| name.trim_start_matches('\u{FEFF}').trim().to_owned())
-        .collect();
-    let missing: Vec<&str> = REQUIRED
-        .iter()
-        .copied()
-        .filter(|name| !header.iter().any(|h| h == name))
-        .collect();
-    if !missing.is_empty() {
-        return Err(Error::MalformedBody(format!(
-            "the CSV header lacks {}; export a CSV for the columns",
-            missing
-                .iter()
-                .map(|m| format!("`{m}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
-    }
-    let columns: HashMap<&str, usize> = header
-        .iter()
-        .enumerate()
-        .map(|(i, name)| (name.as_str(), i))
-        .collect();
-    let mut records = reader.records();
-    let mut batch = Vec::with_capacity(BATCH);
-    while let Some(record) = records.next().await {
-        let record = record.map_err(csv_error)?;
-        let line = record.position().map_or(0, |position| position.line());
-        batch.push((line, observation_from_csv(&columns, &record)));
-        if batch.len() == BATCH {
-            run.batch(conn, std::mem::take(&mut batch)).await?;
-        }
-    }
-    run.batch(conn, batch).await
-}
-
-fn csv_error(error: csv_async::Error) -> Error {
-    match error.kind() {
-        csv_async::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::FileTooLarge => {
-            Error::PayloadTooLarge(
-                "the import is larger than this server accepts (MAX_IMPORT_BYTES)".to_owned(),
-            )
-        }
-        _ => Error::MalformedBody(format!("the body is not valid CSV: {error}")),
-    }
-}
-
-/// One CSV row as an observation input; every unreadable cell is listed.
-fn observation_from_csv(
-    columns: &HashMap<&str, usize>,
-    record: &csv_async::StringRecord,
-) -> Result<ObservationInput, Vec<FieldError>> {
-    let cell = |name: &str| {
-        columns
-            .get(name)
-            .and_then(|&index| record.get(index))
-            .map(str::to_owned)
-            .filter(|text| !text.is_empty())
-    };
-    let mut errors = Vec::new();
-    if let Some(index) = record.iter().position(|cell| cell.contains('\0')) {
-        let column = columns
-            .iter()
-            .find(|(_, i)| **i == index)
-            .map_or("cell", |(name, _)| *name);
-        errors.push(FieldError::new(column, "must not contain a NUL character"));
-    }
-    for name in ["period_start", "period_end", "value"] {
-        if cell(name).is_none() {
-            errors.push(FieldError::new(name, "must not be empty"));
-        }
-    }
-    let reported = [
-        "reported_value",
-        "reported_unit",
-        "reported_unit_code",
-        "reported_text",
-    ];
-    if reported.iter().any(|name| cell(name).is_some()) {
-        for name in ["reported_value", "reported_unit_code", "reported_text"] {
-            if cell(name).is_none() {
-                errors.push(FieldError::new(
-                    name,
-                    "must not be empty when the row has a reported figure",
-                ));
-            }
-        }
-    }
-    let mut parse = |name: &str, what: &str, parse: &dyn Fn(&str) -> bool| {
-        if let Some(text) = cell(name)
-            && !parse(&text)
-        {
-            errors.push(FieldError::new(
-                name,
-                format!("expected {what}, got `{text}`"),
-            ));
-        }
-    };
-    parse("period_start", "a date YYYY-MM-DD", &|t| {
-        t.parse::<NaiveDate>().is_ok()
-    });
-    parse("period_end", "a date YYYY-MM-DD", &|t| {
-        t.parse::<NaiveDate>().is_ok()
-    });
-    parse("value", "a number", &|t| t.parse::<Decimal>().is_ok());
-    parse("reported_value", "a number", &|t| {
-        t.parse::<Decimal>().is_ok()
-    });
-    parse("qualifier", "exact, at_least or approx", &|t| {
-        enum_of::<Qualifier>(t).is_some()
-    });
-    parse("comparison_basis", "year_on_year", &|t| {
-        enum_of::<ComparisonBasis>(t).is_some()
-    });
-    parse("derived", "true or false", &|t| t == "true" || t == "false");
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let required = |name: &str| cell(name).unwrap_or_default();
-    let reported = match (
-        cell("reported_value"),
-        cell("reported_unit_code"),
-        cell("reported_text"),
-    ) {
-        (None, None, None) => None,
-        (value, unit_code, text) => Some(ReportedInput {
-            value: value.and_then(|v| v.parse().ok()).unwrap_or_default(),
-            unit: cell("reported_unit"),
-            unit_code: unit_code.unwrap_or_default(),
-            text: text.unwrap_or_default(),
-        }),
-    };
-    Ok(ObservationInput {
-        indicator: required("indicator_code"),
-        region: required("region_code"),
-        period_start: cell("period_start")
-            .and_then(|t| t.parse().ok())
-            .unwrap_or_default(),
-        period_end: cell("period_end")
-            .and_then(|t| t.parse().ok())
-            .unwrap_or_default(),
-        period_label: required("period_label"),
-        value: cell("value")
-            .and_then(|t| t.parse().ok())
-            .unwrap_or_default(),
-        unit: cell("unit_code"),
-        qualifier: cell("qualifier")
-            .and_then(|t| enum_of(&t))
-            .unwrap_or(Qualifier::Exact),
-        comparison_basis: cell("comparison_basis").and_then(|t| enum_of(&t)),
-        reported,
-        derived: cell("derived").is_some_and(|t| t == "true"),
-        formula: cell("formula"),
-        source_id: required("evidence_source_id"),
-        excerpt: required("evidence_excerpt"),
-    })
-}
-
-fn enum_of<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
-    serde_json::from_value(serde_json::Value::String(text.to_owned())).ok()
 }

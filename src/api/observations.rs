@@ -20,7 +20,7 @@ use super::{ApiQuery, ListResponse, filters};
 use crate::domain::Observation;
 use crate::domain::input::ObservationInput;
 use crate::store;
-use crate::store::audit::{AuditEntry, AuditFilter, Change};
+use crate::store::audit::{AuditEntry, Change};
 use crate::store::observations::{self, KeysetPage, ObservationFilter, ObservationKey};
 use crate::store::snapshot::Snapshot;
 use crate::{AppState, Error, Result};
@@ -435,16 +435,16 @@ async fn list_revisions(
     if !observations::observation_ever_existed(&mut *snapshot.conn().await?, id).await? {
         return Err(Error::not_found("observation", id.to_string()));
     }
-    let filter = AuditFilter {
-        resource: Some("observation".to_owned()),
-        resource_key: Some(id.to_string()),
-        ..AuditFilter::default()
-    };
     let db = snapshot;
     output
         .list(&uri, page, None, move |page, _after| {
-            let (db, filter) = (db.clone(), filter.clone());
-            async move { Ok(store::audit::list_entries(&mut *db.conn().await?, &filter, page).await?) }
+            let db = db.clone();
+            async move {
+                Ok(
+                    store::audit::list_observation_revisions(&mut *db.conn().await?, id, page)
+                        .await?,
+                )
+            }
         })
         .await
 }

@@ -1,5 +1,7 @@
 //! The audit log: every create, replace and delete, with who, when, the
-//! state before and after, and why.
+//! state before and after, and why. A bulk import is one entry (who, why,
+//! how many); the history of an observation it wrote is rebuilt from the
+//! observation's versions.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -24,9 +26,11 @@ pub struct AuditEntry {
     pub at: DateTime<Utc>,
     /// The name of the key that made it; `seed` for the migrations.
     pub key_name: String,
-    /// create, replace or delete.
+    /// create, replace, delete, or import (one entry per bulk import).
     pub action: String,
-    /// observation, recognition, target, region, topic, unit, indicator or source.
+    /// observation, recognition, target, region, topic, unit, indicator,
+    /// source, or import (then `resource_key` is the import's request id
+    /// and `after` its report).
     pub resource: String,
     pub resource_key: String,
     /// The resource's revision after the change (before it, for a delete).
@@ -111,6 +115,38 @@ pub async fn list_entries(
         filter.resource_key,
         filter.since,
         filter.until,
+        page.limit,
+        page.offset,
+    )
+    .fetch_all(&mut *db)
+    .await?;
+    Ok((entries, total))
+}
+
+/// Every change to one observation, oldest first, and how many there are:
+/// its own entries and, for each import that wrote a version of it, one
+/// rebuilt from that version and the one before.
+#[tracing::instrument(skip(db))]
+pub async fn list_observation_revisions(
+    db: &mut PgConnection,
+    id: i64,
+    page: Page,
+) -> sqlx::Result<(Vec<AuditEntry>, i64)> {
+    let total = sqlx::query_scalar!(
+        r#"select count(*) as "total!" from observation_revisions($1)"#,
+        id
+    )
+    .fetch_one(&mut *db)
+    .await?;
+    let entries = sqlx::query_as!(
+        AuditEntry,
+        r#"select id as "id!", at as "at!", key_name as "key_name!", action as "action!",
+                  resource as "resource!", resource_key as "resource_key!", revision as "revision!",
+                  before, after, reason
+           from observation_revisions($1)
+           order by at, id
+           limit $2 offset $3"#,
+        id,
         page.limit,
         page.offset,
     )

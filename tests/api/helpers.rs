@@ -100,11 +100,23 @@ impl TestApp {
         headers: &[(&str, &str)],
         body: Vec<u8>,
     ) -> RawResponse {
+        self.stream_body(method, uri, headers, Body::from(body))
+            .await
+    }
+
+    /// Sends a request whose body may arrive slowly, or never.
+    pub async fn stream_body(
+        &self,
+        method: Method,
+        uri: &str,
+        headers: &[(&str, &str)],
+        body: Body,
+    ) -> RawResponse {
         let mut request = Request::builder().method(method).uri(uri);
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
-        let request = request.body(Body::from(body)).expect("a valid request");
+        let request = request.body(body).expect("a valid request");
         let response = self
             .router
             .clone()

@@ -9,6 +9,7 @@ mod formats;
 mod health;
 mod helpers;
 mod http;
+mod imports;
 mod observations;
 mod openapi;
 mod operations;
