@@ -14,7 +14,7 @@ use utoipa_axum::routes;
 
 use super::auth::Editor;
 use super::body::{self, ApiJson, ChangeReason, IfMatch};
-use super::output::{Fetched, ObjectParams, Output, OutputParams, Tabular};
+use super::output::{Fetched, Format, ObjectParams, Output, OutputParams, Tabular};
 use super::params::{After, Code, CodeList, Count, Flag, IsoDate, PageParams, Timestamp};
 use super::{ApiQuery, ListResponse, filters};
 use crate::domain::Observation;
@@ -168,7 +168,8 @@ async fn list_observations(
         };
         (filter, unit, scope)
     };
-    let count = output.count;
+    // A CSV export has no total to count.
+    let count = (output.format == Format::Json).then_some(output.count);
     output
         .list(&uri, page, after, move |page, after| {
             let (snapshot, filter, unit, scope) = (

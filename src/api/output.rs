@@ -6,6 +6,7 @@
 //! one response.
 
 use std::future::Future;
+use std::sync::Arc;
 
 use axum::Json;
 use axum::body::{Body, Bytes};
@@ -16,6 +17,7 @@ use axum::response::{IntoResponse, Response};
 use futures_util::{StreamExt, stream};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use tokio_util::task::AbortOnDropHandle;
 use utoipa::{IntoParams, ToSchema};
 
 use super::extract::parse_query;
@@ -306,7 +308,7 @@ impl Output {
         T: Tabular + Send + 'static,
         F: Fn(Page, Option<String>) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<P>> + Send + 'static,
-        P: Into<Fetched<T>>,
+        P: Into<Fetched<T>> + Send + 'static,
     {
         self.check_fields::<T>()?;
         let mut response = match self.format {
@@ -375,7 +377,7 @@ impl Output {
         T: Tabular + Send + 'static,
         F: Fn(Page, Option<String>) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<P>> + Send + 'static,
-        P: Into<Fetched<T>>,
+        P: Into<Fetched<T>> + Send + 'static,
     {
         const BATCH: i64 = 5000;
         let columns = self.csv_columns::<T>();
@@ -396,44 +398,53 @@ impl Output {
         let first_chunk = self.csv_rows(&columns, &first.items, head)?;
         let more = !explicit && first.items.len() as i64 == BATCH;
         let output = self.clone();
-        // Where the next batch starts: after the key the last one gave, or
-        // at the next offset.
-        let next = Page {
+        let fetch = Arc::new(fetch);
+        // Each batch is read while the one before it is written out, so the
+        // database and the CSV writer work at the same time. Dropped (the
+        // client went away), the read in progress is dropped with it.
+        let read_ahead = |fetch: &Arc<F>, page: Page, after: Option<String>| {
+            let fetch = Arc::clone(fetch);
+            AbortOnDropHandle::new(tokio::spawn(async move {
+                fetch(page, after).await.map(Into::<Fetched<T>>::into)
+            }))
+        };
+        let second = Page {
             limit: BATCH,
             offset: first_page.offset.saturating_add(BATCH),
         };
+        let pending = more.then(|| read_ahead(&fetch, second, first.next_after));
         let rest = stream::unfold(
-            (more, next, first.next_after, fetch, columns, output),
-            |(more, page, after, fetch, columns, output)| async move {
-                if !more {
-                    return None;
-                }
-                let chunk = match fetch(page, after).await {
-                    Ok(fetched) => {
-                        let fetched: Fetched<T> = fetched.into();
-                        let more = fetched.items.len() as i64 == BATCH;
-                        output
-                            .csv_rows(&columns, &fetched.items, Vec::new())
-                            .map(|bytes| (Bytes::from(bytes), more, fetched.next_after))
+            (pending, second, fetch, columns, output),
+            move |(pending, page, fetch, columns, output)| async move {
+                let read = pending?
+                    .await
+                    .map_err(|error| Error::Internal(error.into()))
+                    .and_then(|read| read);
+                let fetched = match read {
+                    Ok(fetched) => fetched,
+                    Err(error) => {
+                        tracing::error!(error = %error, "CSV export failed part-way; the response is cut short");
+                        return Some((
+                            Err(std::io::Error::other("CSV export failed")),
+                            (None, page, fetch, columns, output),
+                        ));
                     }
-                    Err(error) => Err(error),
                 };
                 let next = Page {
                     limit: BATCH,
                     offset: page.offset.saturating_add(BATCH),
                 };
-                match chunk {
-                    Ok((bytes, more, after)) => {
-                        Some((Ok(bytes), (more, next, after, fetch, columns, output)))
-                    }
-                    Err(error) => {
+                let pending = (fetched.items.len() as i64 == BATCH)
+                    .then(|| read_ahead(&fetch, next, fetched.next_after.clone()));
+                let chunk = output
+                    .csv_rows(&columns, &fetched.items, Vec::new())
+                    .map(Bytes::from)
+                    .map_err(|error| {
                         tracing::error!(error = %error, "CSV export failed part-way; the response is cut short");
-                        Some((
-                            Err(std::io::Error::other("CSV export failed")),
-                            (false, page, None, fetch, columns, output),
-                        ))
-                    }
-                }
+                        std::io::Error::other("CSV export failed")
+                    });
+                let pending = if chunk.is_ok() { pending } else { None };
+                Some((chunk, (pending, next, fetch, columns, output)))
             },
         );
         // Fused: the body may be polled again after it has ended.

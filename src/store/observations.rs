@@ -182,7 +182,7 @@ pub async fn list_observations(
     db: &mut PgConnection,
     filter: &ObservationFilter,
     page: &KeysetPage,
-    count: CountMode,
+    count: Option<CountMode>,
 ) -> sqlx::Result<ObservationPage> {
     let items = page_of_observations(&mut *db, filter, page).await?;
     let full = items.len() as i64 == page.limit;
@@ -191,10 +191,15 @@ pub async fn list_observations(
     // statement (unless the client asked for the planner's estimate). Past
     // the end, an empty page says nothing: count.
     let known = !full && (!items.is_empty() || page.offset == 0 && page.after.is_none());
-    let total = if known && count != CountMode::Planned {
-        Total::exact(page.offset.saturating_add(items.len() as i64))
-    } else {
-        count_observations(&mut *db, filter, count).await?
+    let seen = Total::exact(page.offset.saturating_add(items.len() as i64));
+    let total = match count {
+        Some(CountMode::Planned) => {
+            count_observations(&mut *db, filter, CountMode::Planned).await?
+        }
+        Some(_) if known => seen,
+        Some(mode) => count_observations(&mut *db, filter, mode).await?,
+        // Not asked (a CSV export, which has no total): the rows so far.
+        None => seen,
     };
     let next = full.then(|| items.last().map(ObservationKey::of)).flatten();
     Ok(ObservationPage { items, total, next })
@@ -410,9 +415,11 @@ fn push_matching(sql: &mut QueryBuilder<Postgres>, filter: &ObservationFilter, b
         }
         Block::Count { .. } => "o.indicator_code",
     };
-    sql.push("select ")
-        .push(columns)
-        .push(" from ind cross join lateral (");
+    // Indicators in report order, so that the planner knows the rows of
+    // each come before the next one's (and stops at a page).
+    sql.push("select ").push(columns).push(
+        " from (select * from ind order by topic_position, position) ind cross join lateral (",
+    );
     // One region's rows can be read in period order straight from the
     // index; several regions (a scope, or `latest` for each) are read
     // region by region, in code order.
