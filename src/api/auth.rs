@@ -78,12 +78,20 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Actor> {
         detail: "the API key is malformed, unknown or revoked".to_owned(),
         invalid_token: true,
     };
-    let token = value
-        .to_str()
-        .ok()
-        .and_then(|value| value.strip_prefix("Bearer "))
-        .map(str::trim)
-        .ok_or_else(invalid)?;
+    let credentials = value.to_str().map_err(|_| invalid())?;
+    let token = bearer_token(credentials).ok_or_else(|| {
+        let scheme = credentials.split_whitespace().next().unwrap_or_default();
+        if scheme.eq_ignore_ascii_case("bearer") {
+            invalid()
+        } else {
+            Error::Unauthorized {
+                detail: format!(
+                    "send the API key as `Authorization: Bearer <key>`; the scheme `{scheme}` is not one this API reads"
+                ),
+                invalid_token: true,
+            }
+        }
+    })?;
     let presented = PresentedKey::parse(token).ok_or_else(invalid)?;
     // A read looks the key up in its own snapshot, so that it never holds
     // two pooled connections at once; a write takes one for the look-up.
@@ -103,6 +111,14 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Actor> {
         name: stored.name,
         role,
     })
+}
+
+/// The token of `Bearer <token>`. The scheme is case-insensitive (RFC 9110
+/// §11.1), so `bearer` and `BEARER` are the same scheme.
+fn bearer_token(credentials: &str) -> Option<&str> {
+    let (scheme, token) = credentials.trim().split_once([' ', '\t'])?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
 /// When `READS_REQUIRE_KEY` is set, every request needs a valid key.

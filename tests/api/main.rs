@@ -16,3 +16,4 @@ mod regions;
 mod seed;
 mod series;
 mod stewardship;
+mod strict;
