@@ -52,6 +52,31 @@ impl FromRequestParts<AppState> for Admin {
     }
 }
 
+/// Whoever calls, when a key is presented, for a read that anyone may make
+/// but that shows some roles more. A key presented must be valid (401), as
+/// for any other request; no key is anonymous.
+#[derive(Debug, Clone)]
+pub struct Caller(pub Option<Actor>);
+
+impl Caller {
+    pub fn is_admin(&self) -> bool {
+        self.0
+            .as_ref()
+            .is_some_and(|actor| actor.role >= Role::Admin)
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        if !parts.headers.contains_key(header::AUTHORIZATION) {
+            return Ok(Caller(None));
+        }
+        Ok(Caller(Some(authenticate(parts, state).await?)))
+    }
+}
+
 /// The actor behind `Authorization: Bearer <key>`, if it has at least `needed`.
 async fn authorise(parts: &Parts, state: &AppState, needed: Role) -> Result<Actor> {
     let actor = authenticate(parts, state).await?;

@@ -13,7 +13,9 @@ use std::fmt;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
 use serde::de::{DeserializeOwned, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
@@ -384,23 +386,56 @@ fn expected(parts: &Parts) -> Result<IfMatchHeader> {
     ))
 }
 
-/// The revision in a strong tag such as `"observation-12-r3"` (or its
-/// `-gzip`/`-br` coding), when the tag starts with `prefix`.
+/// The revision in a strong tag such as `"observation-12-r3-<hash>"` (or
+/// its `-gzip`/`-br` coding, or the older `"observation-12-r3"`), when the
+/// tag starts with `prefix`. Only the revision is read: see [`tagged_json`].
 fn revision_in(tag: &str, prefix: &str) -> Option<i32> {
     if tag.starts_with("W/") {
         return None;
     }
-    let opaque = tag.trim_matches('"');
-    let opaque = opaque
-        .strip_suffix("-gzip")
-        .or_else(|| opaque.strip_suffix("-br"))
-        .unwrap_or(opaque);
-    opaque.strip_prefix(prefix)?.parse().ok()
+    tag.trim_matches('"')
+        .strip_prefix(prefix)?
+        .split('-')
+        .next()?
+        .parse()
+        .ok()
 }
 
-/// The ETag of a resource at a revision.
-pub fn resource_etag(resource: &str, key: &str, revision: i32) -> String {
-    format!("\"{resource}-{key}-r{revision}\"")
+/// A JSON answer about one resource, with its `ETag`:
+/// `"<resource>-<key>-r<revision>-<hash>"`.
+///
+/// The hash (xxh3, 64 bits) is of the body's bytes as sent, so the tag
+/// changes whenever anything in the representation does: the resource's
+/// own revision, a name joined into it (an observation's region or unit,
+/// a region's parent), `lang` or `fields`. `If-Match` on a write reads the
+/// revision only ([`IfMatch::expected_for`]), because a write replaces the
+/// resource's own fields: renaming its region does not make a client's
+/// edit of a figure stale.
+pub fn tagged_json(
+    status: StatusCode,
+    body: &impl Serialize,
+    resource: &str,
+    key: &str,
+    revision: i32,
+) -> Result<Response> {
+    // Through a `Value`, as `Output::object` shapes it, so that a write's
+    // answer and a GET of the same resource carry the same bytes and tag.
+    let value = serde_json::to_value(body).map_err(anyhow::Error::from)?;
+    let bytes = serde_json::to_vec(&value).map_err(anyhow::Error::from)?;
+    let etag = format!(
+        "\"{resource}-{key}-r{revision}-{:016x}\"",
+        xxhash_rust::xxh3::xxh3_64(&bytes)
+    );
+    let response = (
+        status,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        bytes,
+    )
+        .into_response();
+    with_etag(response, &etag)
 }
 
 /// The optional `X-Change-Reason` header, recorded in the audit log.
@@ -494,12 +529,8 @@ pub fn check_catalogue_write(
 }
 
 /// Sets the response's `ETag`.
-pub fn with_etag(
-    mut response: axum::response::Response,
-    etag: &str,
-) -> Result<axum::response::Response> {
-    let value =
-        axum::http::HeaderValue::from_str(etag).map_err(|error| Error::Internal(error.into()))?;
+fn with_etag(mut response: Response, etag: &str) -> Result<Response> {
+    let value = HeaderValue::from_str(etag).map_err(|error| Error::Internal(error.into()))?;
     response.headers_mut().insert(header::ETAG, value);
     Ok(response)
 }
@@ -529,6 +560,21 @@ mod tests {
         assert_eq!(
             revision_in("\"observation-12-r3-gzip\"", "observation-12-r"),
             Some(3)
+        );
+        assert_eq!(
+            revision_in("\"observation-12-r3-00ff00ff00ff00ff\"", "observation-12-r"),
+            Some(3)
+        );
+        assert_eq!(
+            revision_in(
+                "\"observation-12-r3-00ff00ff00ff00ff-br\"",
+                "observation-12-r"
+            ),
+            Some(3)
+        );
+        assert_eq!(
+            revision_in("\"region-371502-tangyi-r2-00ff\"", "region-371502-r"),
+            None
         );
         assert_eq!(
             revision_in("\"region-371502-br-r10\"", "region-371502-br-r"),

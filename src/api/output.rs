@@ -11,13 +11,14 @@ use axum::Json;
 use axum::body::{Body, Bytes};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, Uri, header};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::{StreamExt, stream};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::{IntoParams, ToSchema};
 
+use super::body::tagged_json;
 use super::extract::parse_query;
 use super::list::ListResponse;
 use super::params::{Limit, Offset, PageParams};
@@ -315,6 +316,21 @@ impl Output {
         let value = serde_json::to_value(item).map_err(anyhow::Error::from)?;
         let value = self.shape(value, true)?;
         Ok(Json(value).into_response())
+    }
+
+    /// One resource as JSON, with `lang` and `fields` applied and the
+    /// `ETag` of exactly this representation (see [`tagged_json`]).
+    pub fn tagged_object<T: Serialize>(
+        &self,
+        item: &T,
+        resource: &str,
+        key: &str,
+        revision: i32,
+    ) -> Result<Response> {
+        self.json_only()?;
+        let value = serde_json::to_value(item).map_err(anyhow::Error::from)?;
+        let value = self.shape(value, true)?;
+        tagged_json(StatusCode::OK, &value, resource, key, revision)
     }
 
     /// A list: one page as JSON, or every matching item as CSV. `fetch`

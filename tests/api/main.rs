@@ -13,6 +13,7 @@ mod observations;
 mod openapi;
 mod operations;
 mod regions;
+mod revisions;
 mod seed;
 mod series;
 mod stewardship;
