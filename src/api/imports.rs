@@ -17,7 +17,6 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use futures_util::{Stream, StreamExt, TryStreamExt};
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::PgConnection;
@@ -29,9 +28,10 @@ use utoipa_axum::routes;
 
 use super::ApiQuery;
 use super::auth::Editor;
-use super::body::{ChangeReason, from_json_value};
+use super::body::{ChangeReason, StrictJsonError, from_json_value, strict_json};
 use super::params::Flag;
 use crate::domain::input::{CatalogueView, ObservationInput, ReportedInput, ValidObservation};
+use crate::domain::number::parse_exact;
 use crate::domain::{ComparisonBasis, Qualifier};
 use crate::error::{FieldError, Problem};
 use crate::store::audit::Change;
@@ -447,8 +447,13 @@ async fn read_ndjson(
         if line.trim().is_empty() {
             continue;
         }
-        let parsed = serde_json::from_str::<serde_json::Value>(&line)
-            .map_err(|error| vec![FieldError::new("line", format!("not JSON: {error}"))])
+        let parsed = strict_json(line.as_bytes())
+            .map_err(|error| match error {
+                StrictJsonError::Syntax(error) => {
+                    vec![FieldError::new("line", format!("not JSON: {error}"))]
+                }
+                StrictJsonError::Duplicates(errors) => errors,
+            })
             .and_then(from_json_value::<ObservationInput>);
         batch.push((number, parsed));
         if batch.len() == BATCH {
@@ -466,8 +471,20 @@ async fn read_json_array(
     // A JSON array is read whole (within MAX_IMPORT_BYTES); CSV and NDJSON stream.
     let chunks: Vec<Bytes> = stream.try_collect().await.map_err(body_error)?;
     let bytes = chunks.concat();
-    let values: Vec<serde_json::Value> = serde_json::from_slice(&bytes)
-        .map_err(|error| Error::MalformedBody(format!("the body is not a JSON array: {error}")))?;
+    let values = match strict_json(&bytes) {
+        Ok(serde_json::Value::Array(values)) => values,
+        Ok(_) => {
+            return Err(Error::MalformedBody(
+                "the body is not a JSON array".to_owned(),
+            ));
+        }
+        Err(StrictJsonError::Syntax(error)) => {
+            return Err(Error::MalformedBody(format!(
+                "the body is not a JSON array: {error}"
+            )));
+        }
+        Err(StrictJsonError::Duplicates(errors)) => return Err(Error::Validation(errors)),
+    };
     let mut batch = Vec::with_capacity(BATCH);
     for (index, value) in values.into_iter().enumerate() {
         let parsed = from_json_value::<ObservationInput>(value);
@@ -564,12 +581,26 @@ fn observation_from_csv(
             .filter(|text| !text.is_empty())
     };
     let mut errors = Vec::new();
-    if let Some(index) = record.iter().position(|cell| cell.contains('\0')) {
+    // As in a JSON body: no control character, and line breaks only in
+    // the excerpt (the printed page's wraps).
+    for (index, text) in record.iter().enumerate() {
         let column = columns
             .iter()
             .find(|(_, i)| **i == index)
             .map_or("cell", |(name, _)| *name);
-        errors.push(FieldError::new(column, "must not contain a NUL character"));
+        let multi_line = column == "evidence_excerpt";
+        if let Some(c) = text
+            .chars()
+            .find(|c| c.is_control() && !(multi_line && matches!(c, '\t' | '\n' | '\r')))
+        {
+            errors.push(FieldError::new(
+                column,
+                format!(
+                    "must not contain control characters, and holds U+{:04X}",
+                    u32::from(c)
+                ),
+            ));
+        }
     }
     for name in ["period_start", "period_end", "value"] {
         if cell(name).is_none() {
@@ -608,10 +639,10 @@ fn observation_from_csv(
     parse("period_end", "a date YYYY-MM-DD", &|t| {
         t.parse::<NaiveDate>().is_ok()
     });
-    parse("value", "a number", &|t| t.parse::<Decimal>().is_ok());
-    parse("reported_value", "a number", &|t| {
-        t.parse::<Decimal>().is_ok()
-    });
+    // Exactly, or not at all: never rounded (see domain::number).
+    const EXACT: &str = "a number with at most 28 significant digits (never rounded)";
+    parse("value", EXACT, &|t| parse_exact(t).is_some());
+    parse("reported_value", EXACT, &|t| parse_exact(t).is_some());
     parse("qualifier", "exact, at_least or approx", &|t| {
         enum_of::<Qualifier>(t).is_some()
     });
@@ -630,7 +661,7 @@ fn observation_from_csv(
     ) {
         (None, None, None) => None,
         (value, unit_code, text) => Some(ReportedInput {
-            value: value.and_then(|v| v.parse().ok()).unwrap_or_default(),
+            value: value.and_then(|v| parse_exact(&v)).unwrap_or_default(),
             unit: cell("reported_unit"),
             unit_code: unit_code.unwrap_or_default(),
             text: text.unwrap_or_default(),
@@ -647,7 +678,7 @@ fn observation_from_csv(
             .unwrap_or_default(),
         period_label: required("period_label"),
         value: cell("value")
-            .and_then(|t| t.parse().ok())
+            .and_then(|t| parse_exact(&t))
             .unwrap_or_default(),
         unit: cell("unit_code"),
         qualifier: cell("qualifier")

@@ -427,3 +427,59 @@ async fn every_method_on_an_unknown_path_is_404_problem_json(db: PgPool) {
         "https://dash.example.org"
     );
 }
+
+#[sqlx::test]
+async fn imports_refuse_repeated_keys_rounded_digits_and_control_characters(db: PgPool) {
+    let editor = bearer(&db, "alice", Role::Editor).await;
+    let app = TestApp::new(db.clone());
+    let import = |content_type: &'static str, body: String| {
+        let (app, editor) = (app.clone(), editor.clone());
+        async move {
+            let response = app
+                .raw_with_body(
+                    Method::POST,
+                    "/api/v1/imports",
+                    &[
+                        ("authorization", editor.as_str()),
+                        ("content-type", content_type),
+                    ],
+                    body.into_bytes(),
+                )
+                .await;
+            assert_eq!(
+                response.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{content_type}: {}",
+                response.text()
+            );
+            json_of(&response)
+        }
+    };
+    let ndjson = format!(
+        "{}\n{}\n",
+        figure_with_value("1, \"value\": 150"),
+        figure_with_value("150.00000000000000000000000000001")
+    );
+    // The first problem of rejected row `row` names `field` and says `phrase`.
+    let rejected = |problem: &Value, row: usize, field: &str, phrase: &str| {
+        let error = &problem["report"]["rejections"][row]["errors"][0];
+        assert_eq!(error["field"], field, "{problem}");
+        let message = error["message"].as_str().unwrap();
+        assert!(message.contains(phrase), "{problem}");
+    };
+    let problem = import("application/x-ndjson", ndjson).await;
+    rejected(&problem, 0, "value", "more than once");
+    rejected(&problem, 1, "value", "exactly");
+
+    let array = format!("[{}]", figure_with_value("1, \"value\": 150"));
+    let problem = import("application/json", array).await;
+    assert_eq!(problem["errors"][0]["field"], "[0].value", "{problem}");
+
+    let csv = "indicator_code,region_code,period_start,period_end,period_label,value,derived,formula,evidence_source_id,evidence_excerpt\n\
+               job_fair_employment_intentions,371502,2020-01-01,2020-12-31,2020年,150.00000000000000000000000000001,true,test,dongchangfu-2024,招聘会\n\
+               job_fair_employment_intentions,371502,2021-01-01,2021-12-31,2021\u{1b}年,5,true,test,dongchangfu-2024,招聘会\n";
+    let problem = import("text/csv", csv.to_owned()).await;
+    rejected(&problem, 0, "value", "never rounded");
+    rejected(&problem, 1, "period_label", "control character");
+    assert_eq!(observations_of_2023(&db).await, 0);
+}
