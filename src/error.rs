@@ -386,3 +386,26 @@ impl From<sqlx::Error> for Error {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn echoed_input_is_cut_and_every_message_is_bounded() {
+        assert_eq!(
+            bounded(&format!("no region has code `{}`", "x".repeat(100))),
+            format!("no region has code `{}…`", "x".repeat(64))
+        );
+        assert_eq!(
+            bounded(r#"invalid type: string "150", expected a number"#),
+            r#"invalid type: string "150", expected a number"#
+        );
+        // Input holding backticks of its own breaks the quoting; the whole
+        // message is still cut.
+        let sly = bounded(&format!("code `{}`", "a`".repeat(100_000)));
+        assert!(sly.chars().count() <= MESSAGE_CHARS + 2, "{}", sly.len());
+        assert_eq!(echo("region"), "region");
+        assert_eq!(echo(&"f".repeat(65)), format!("{}…", "f".repeat(64)));
+    }
+}

@@ -83,14 +83,21 @@ fn json_content_type(headers: &HeaderMap) -> Result<()> {
             "send the body as JSON, with `Content-Type: application/json` (not `{sent}`)"
         )));
     }
-    let charset = media
-        .as_ref()
-        .and_then(|media| media.get_param(mime::CHARSET))
-        .map(|charset| charset.as_str().trim_matches('"').to_owned());
+    utf8_only(&sent)
+}
+
+/// Every body this API reads is UTF-8 (JSON by RFC 8259, CSV and NDJSON by
+/// choice): a `Content-Type` naming another `charset` is 415, not misread.
+pub fn utf8_only(content_type: &str) -> Result<()> {
+    let charset = content_type.parse::<mime::Mime>().ok().and_then(|media| {
+        media
+            .get_param(mime::CHARSET)
+            .map(|charset| charset.as_str().trim_matches('"').to_owned())
+    });
     match charset {
         Some(charset) if !charset.eq_ignore_ascii_case("utf-8") => {
             Err(Error::UnsupportedMediaType(format!(
-                "a JSON body is UTF-8: send `Content-Type: application/json` with no charset or `charset=utf-8`, not `charset={charset}`"
+                "a body is read as UTF-8: send no charset or `charset=utf-8`, not `charset={charset}`"
             )))
         }
         _ => Ok(()),

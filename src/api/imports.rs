@@ -28,7 +28,7 @@ use utoipa_axum::routes;
 
 use super::ApiQuery;
 use super::auth::Editor;
-use super::body::{ChangeReason, StrictJsonError, from_json_value, strict_json};
+use super::body::{ChangeReason, StrictJsonError, from_json_value, strict_json, utf8_only};
 use super::params::Flag;
 use crate::domain::input::{CatalogueView, ObservationInput, ReportedInput, ValidObservation};
 use crate::domain::number::parse_exact;
@@ -362,9 +362,11 @@ enum BodyFormat {
 
 impl BodyFormat {
     fn of(headers: &HeaderMap) -> Result<Self> {
-        let media = headers
+        let content_type = headers
             .get(header::CONTENT_TYPE)
-            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.to_str().ok());
+        utf8_only(content_type.unwrap_or_default())?;
+        let media = content_type
             .and_then(|value| value.split(';').next())
             .map(|value| value.trim().to_ascii_lowercase())
             .unwrap_or_default();

@@ -261,6 +261,24 @@ async fn only_utf8_application_json_is_read_as_json(db: PgPool) {
         );
     }
     assert_eq!(observations_of_2023(&db).await, 0);
+    // Imports too: a CSV in another charset would be misread.
+    let import = app
+        .raw_with_body(
+            Method::POST,
+            "/api/v1/imports",
+            &[
+                ("authorization", editor.as_str()),
+                ("content-type", "text/csv; charset=GB18030"),
+            ],
+            b"indicator_code\n".to_vec(),
+        )
+        .await;
+    assert_eq!(import.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(
+        import.text().to_lowercase().contains("charset=gb18030"),
+        "{}",
+        import.text()
+    );
     let response = post_raw(&app, &editor, "Application/JSON; charset=UTF-8", &body).await;
     assert_eq!(response.status, StatusCode::CREATED, "{}", response.text());
 }
