@@ -34,9 +34,9 @@ pub use list::{ListMeta, ListResponse};
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, Uri, header};
-use axum::middleware;
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
@@ -81,6 +81,7 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(CatchPanicLayer::custom(panic_problem))
         .layer(cors(&state.config))
+        .layer(middleware::from_fn(no_route_for_options))
         .layer(middleware::from_fn_with_state(
             state.metrics.clone(),
             observe::observe,
@@ -173,6 +174,16 @@ async fn no_route(uri: Uri) -> Error {
     Error::NoRoute {
         path: uri.path().to_owned(),
     }
+}
+
+/// An unknown path is 404 for `OPTIONS` too. The CORS layer answers every
+/// `OPTIONS` as a preflight before the fallback could, so this, outside it,
+/// lets only those of known paths (a route matched) through.
+async fn no_route_for_options(request: Request, next: Next) -> Response {
+    if request.method() == Method::OPTIONS && request.extensions().get::<MatchedPath>().is_none() {
+        return no_route(request.uri().clone()).await.into_response();
+    }
+    next.run(request).await
 }
 
 /// axum answers a wrong method (405) and some rejections with a bare body;

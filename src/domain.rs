@@ -8,6 +8,7 @@ pub mod catalogue;
 pub mod evidence;
 pub mod facts;
 pub mod input;
+pub mod number;
 pub mod series;
 
 pub use catalogue::{

@@ -114,12 +114,62 @@ pub enum Error {
 }
 
 impl FieldError {
+    /// A problem with `field`; both are cut with [`bounded`], so a huge
+    /// input never comes back whole.
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
-            field: field.into(),
-            message: message.into(),
+            field: echo(&field.into()),
+            message: bounded(&message.into()),
         }
     }
+}
+
+/// The most characters of a client's input that a problem repeats.
+pub const ECHO_CHARS: usize = 64;
+
+/// The most characters of a whole `detail` or `message`.
+const MESSAGE_CHARS: usize = 2000;
+
+/// `text` cut to [`ECHO_CHARS`], with `…` where it was cut.
+pub fn echo(text: &str) -> String {
+    match text.char_indices().nth(ECHO_CHARS) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    }
+}
+
+/// A message with every quoted stretch (between backticks, or double
+/// quotes as serde writes them), which is where messages repeat input, cut
+/// to [`ECHO_CHARS`] and `…`; and the whole cut to [`MESSAGE_CHARS`] in case
+/// the input itself held quotes. So an error about a 20 MB code is short.
+pub fn bounded(message: &str) -> String {
+    let mut out = String::with_capacity(message.len().min(MESSAGE_CHARS + 8));
+    let mut open: Option<(char, usize)> = None;
+    let mut written = 0;
+    for c in message.chars() {
+        if written > MESSAGE_CHARS {
+            out.push('…');
+            return out;
+        }
+        match open {
+            Some((delimiter, _)) if c == delimiter => open = None,
+            Some((delimiter, count)) => {
+                open = Some((delimiter, count + 1));
+                if count == ECHO_CHARS {
+                    out.push('…');
+                    written += 1;
+                }
+                if count >= ECHO_CHARS {
+                    continue;
+                }
+            }
+            None if c == '`' || c == '"' => open = Some((c, 0)),
+            None => {}
+        }
+        out.push(c);
+        written += 1;
+    }
+    out
 }
 
 impl Error {
@@ -218,7 +268,7 @@ impl Problem {
             kind: "about:blank",
             title: status.canonical_reason().unwrap_or("Error").to_owned(),
             status: status.as_u16(),
-            detail: detail.into(),
+            detail: bounded(&detail.into()),
             errors: Vec::new(),
         }
     }
@@ -252,12 +302,14 @@ impl IntoResponse for Error {
         let mut extra_headers = Vec::new();
         match self {
             Self::InvalidParameter { name, message } | Self::UnknownCode { name, message } => {
-                problem.errors.push(FieldError {
-                    field: name,
-                    message,
-                });
+                problem.errors.push(FieldError::new(name, message));
             }
-            Self::Validation(errors) => problem.errors = errors,
+            Self::Validation(errors) => {
+                problem.errors = errors
+                    .into_iter()
+                    .map(|error| FieldError::new(error.field, error.message))
+                    .collect();
+            }
             Self::Unauthorized { invalid_token, .. } => {
                 let challenge = if invalid_token {
                     r#"Bearer realm="district-indicators", error="invalid_token""#
@@ -342,5 +394,28 @@ impl From<sqlx::Error> for Error {
             }
             _ => Error::Database(error),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn echoed_input_is_cut_and_every_message_is_bounded() {
+        assert_eq!(
+            bounded(&format!("no region has code `{}`", "x".repeat(100))),
+            format!("no region has code `{}…`", "x".repeat(64))
+        );
+        assert_eq!(
+            bounded(r#"invalid type: string "150", expected a number"#),
+            r#"invalid type: string "150", expected a number"#
+        );
+        // Input holding backticks of its own breaks the quoting; the whole
+        // message is still cut.
+        let sly = bounded(&format!("code `{}`", "a`".repeat(100_000)));
+        assert!(sly.chars().count() <= MESSAGE_CHARS + 2, "{}", sly.len());
+        assert_eq!(echo("region"), "region");
+        assert_eq!(echo(&"f".repeat(65)), format!("{}…", "f".repeat(64)));
     }
 }

@@ -52,6 +52,31 @@ impl FromRequestParts<AppState> for Admin {
     }
 }
 
+/// Whoever calls, when a key is presented, for a read that anyone may make
+/// but that shows some roles more. A key presented must be valid (401), as
+/// for any other request; no key is anonymous.
+#[derive(Debug, Clone)]
+pub struct Caller(pub Option<Actor>);
+
+impl Caller {
+    pub fn is_admin(&self) -> bool {
+        self.0
+            .as_ref()
+            .is_some_and(|actor| actor.role >= Role::Admin)
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        if !parts.headers.contains_key(header::AUTHORIZATION) {
+            return Ok(Caller(None));
+        }
+        Ok(Caller(Some(authenticate(parts, state).await?)))
+    }
+}
+
 /// The actor behind `Authorization: Bearer <key>`, if it has at least `needed`.
 async fn authorise(parts: &Parts, state: &AppState, needed: Role) -> Result<Actor> {
     let actor = authenticate(parts, state).await?;
@@ -78,12 +103,20 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Actor> {
         detail: "the API key is malformed, unknown or revoked".to_owned(),
         invalid_token: true,
     };
-    let token = value
-        .to_str()
-        .ok()
-        .and_then(|value| value.strip_prefix("Bearer "))
-        .map(str::trim)
-        .ok_or_else(invalid)?;
+    let credentials = value.to_str().map_err(|_| invalid())?;
+    let token = bearer_token(credentials).ok_or_else(|| {
+        let scheme = credentials.split_whitespace().next().unwrap_or_default();
+        if scheme.eq_ignore_ascii_case("bearer") {
+            invalid()
+        } else {
+            Error::Unauthorized {
+                detail: format!(
+                    "send the API key as `Authorization: Bearer <key>`; the scheme `{scheme}` is not one this API reads"
+                ),
+                invalid_token: true,
+            }
+        }
+    })?;
     let presented = PresentedKey::parse(token).ok_or_else(invalid)?;
     // A read looks the key up in its own snapshot, so that it never holds
     // two pooled connections at once; a write takes one for the look-up.
@@ -103,6 +136,14 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Actor> {
         name: stored.name,
         role,
     })
+}
+
+/// The token of `Bearer <token>`. The scheme is case-insensitive (RFC 9110
+/// §11.1), so `bearer` and `BEARER` are the same scheme.
+fn bearer_token(credentials: &str) -> Option<&str> {
+    let (scheme, token) = credentials.trim().split_once([' ', '\t'])?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
 /// When `READS_REQUIRE_KEY` is set, every request needs a valid key.

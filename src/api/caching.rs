@@ -3,8 +3,12 @@
 //! 304 and no body, and a configurable `Cache-Control`.
 //!
 //! The tag is derived from the data version (bumped by every write, in the
-//! same transaction), a fingerprint of this build, the URL, and the
-//! negotiated representation (`Accept`, `Accept-Language`, content coding).
+//! same transaction), a fingerprint of this build, the URL, the negotiated
+//! representation (`Accept`, `Accept-Language`, content coding) and the
+//! caller's `Authorization` (an admin may be shown more). A resource that
+//! tags itself (see `body::tagged_json`) keeps its tag, with the content
+//! coding added. An answer to a request with a key is `private`: a shared
+//! cache must not hand it to anyone else.
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
@@ -47,6 +51,7 @@ pub async fn conditional_get(
     let mut request = request;
     request.extensions_mut().insert(snapshot);
     let base = tag_base(cache.fingerprint, version, request.uri(), request.headers());
+    let private = request.headers().contains_key(header::AUTHORIZATION);
     let if_none_match = request
         .headers()
         .get_all(header::IF_NONE_MATCH)
@@ -60,50 +65,50 @@ pub async fn conditional_get(
     if response.status() != StatusCode::OK {
         return response;
     }
-    // A resource that versions itself (an observation, say) sets its own
-    // ETag, so that If-Match on a later write can name its revision.
-    if let Some(own) = response
-        .headers()
-        .get(header::ETAG)
-        .and_then(|value| value.to_str().ok())
-        .map(str::to_owned)
-    {
-        if !if_none_match.is_empty()
-            && matching_tag(&if_none_match, own.trim_matches('"')).is_some()
-        {
-            let mut not_modified = StatusCode::NOT_MODIFIED.into_response();
-            decorate(not_modified.headers_mut(), &own, cache.max_age);
-            return not_modified;
-        }
-        decorate(response.headers_mut(), &own, cache.max_age);
-        return response;
-    }
     let coding = response
         .headers()
         .get(header::CONTENT_ENCODING)
         .and_then(|value| value.to_str().ok())
         .map(|coding| format!("-{coding}"))
         .unwrap_or_default();
+    // A resource that versions itself (an observation, say) sets its own
+    // ETag, so that If-Match on a later write can name its revision.
+    if let Some(own) = response
+        .headers()
+        .get(header::ETAG)
+        .and_then(|value| value.to_str().ok())
+        .map(|own| own.trim_matches('"').to_owned())
+    {
+        let etag = format!("\"{own}{coding}\"");
+        if !if_none_match.is_empty() && matching_tag(&if_none_match, &own).is_some() {
+            let mut not_modified = StatusCode::NOT_MODIFIED.into_response();
+            decorate(not_modified.headers_mut(), &etag, cache.max_age, private);
+            return not_modified;
+        }
+        decorate(response.headers_mut(), &etag, cache.max_age, private);
+        return response;
+    }
     let etag = format!("\"{base}{coding}\"");
     if !if_none_match.is_empty() && matching_tag(&if_none_match, &base).is_some() {
         let mut not_modified = StatusCode::NOT_MODIFIED.into_response();
-        decorate(not_modified.headers_mut(), &etag, cache.max_age);
+        decorate(not_modified.headers_mut(), &etag, cache.max_age, private);
         return not_modified;
     }
-    decorate(response.headers_mut(), &etag, cache.max_age);
+    decorate(response.headers_mut(), &etag, cache.max_age, private);
     response
 }
 
-fn decorate(headers: &mut HeaderMap, etag: &str, max_age: u32) {
+fn decorate(headers: &mut HeaderMap, etag: &str, max_age: u32, private: bool) {
     if let Ok(etag) = HeaderValue::from_str(etag) {
         headers.insert(header::ETAG, etag);
     }
-    if let Ok(control) = HeaderValue::from_str(&format!("public, max-age={max_age}")) {
+    let scope = if private { "private" } else { "public" };
+    if let Ok(control) = HeaderValue::from_str(&format!("{scope}, max-age={max_age}")) {
         headers.insert(header::CACHE_CONTROL, control);
     }
     headers.append(
         header::VARY,
-        HeaderValue::from_static("Accept, Accept-Language, Accept-Encoding"),
+        HeaderValue::from_static("Accept, Accept-Language, Accept-Encoding, Authorization"),
     );
 }
 
@@ -113,7 +118,13 @@ fn tag_base(fingerprint: u64, version: i64, uri: &Uri, headers: &HeaderMap) -> S
     hasher.update(&fingerprint.to_le_bytes());
     hasher.update(uri.to_string().as_bytes());
     hasher.update(b"\n");
-    for name in [header::ACCEPT, header::ACCEPT_LANGUAGE] {
+    // The key is hashed with the rest, never shown; a tag is only ever
+    // handed back to the client that sent it.
+    for name in [
+        header::ACCEPT,
+        header::ACCEPT_LANGUAGE,
+        header::AUTHORIZATION,
+    ] {
         hasher.update(headers.get(name).map_or(&[][..], HeaderValue::as_bytes));
         hasher.update(b"\n");
     }

@@ -3,9 +3,8 @@
 //! so the checks and their order (path, body, `If-Match`, then the write
 //! under the writers' lock) are written once.
 
-use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use futures_util::future::BoxFuture;
 use serde_json::{Map, Value};
 use sqlx::PgConnection;
@@ -156,8 +155,7 @@ fn written<I: CatalogueItem>(status: StatusCode, key: &str, revision: i32) -> Re
     let mut answer = Map::new();
     answer.insert(I::KEY_FIELD.to_owned(), Value::from(key));
     answer.insert("revision".to_owned(), Value::from(revision));
-    let response = (status, Json(Value::Object(answer))).into_response();
-    body::with_etag(response, &body::resource_etag(I::RESOURCE, key, revision))
+    body::tagged_json(status, &Value::Object(answer), I::RESOURCE, key, revision)
 }
 
 /// Stores a new item.
@@ -232,10 +230,10 @@ pub async fn delete<I: CatalogueItem>(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// A live item's resource `ETag`, for `If-Match` on a later write.
-pub async fn etag<I: CatalogueItem>(db: impl sqlx::PgExecutor<'_>, key: &str) -> Result<String> {
-    let revision = store::catalogue::revision(db, I::RESOURCE, key)
+/// A live item's revision, for its `ETag` (and so `If-Match` on a later
+/// write).
+pub async fn revision<I: CatalogueItem>(db: impl sqlx::PgExecutor<'_>, key: &str) -> Result<i32> {
+    store::catalogue::revision(db, I::RESOURCE, key)
         .await?
-        .ok_or_else(|| Error::not_found(I::RESOURCE, key))?;
-    Ok(body::resource_etag(I::RESOURCE, key, revision))
+        .ok_or_else(|| Error::not_found(I::RESOURCE, key))
 }

@@ -30,7 +30,7 @@ use utoipa_axum::routes;
 
 use super::ApiQuery;
 use super::auth::Editor;
-use super::body::ChangeReason;
+use super::body::{ChangeReason, utf8_only};
 use super::params::Flag;
 use crate::domain::input::{CatalogueView, ObservationInput};
 use crate::error::{FieldError, Problem};
@@ -405,9 +405,11 @@ enum BodyFormat {
 
 impl BodyFormat {
     fn of(headers: &HeaderMap) -> Result<Self> {
-        let media = headers
+        let content_type = headers
             .get(header::CONTENT_TYPE)
-            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.to_str().ok());
+        utf8_only(content_type.unwrap_or_default())?;
+        let media = content_type
             .and_then(|value| value.split(';').next())
             .map(|value| value.trim().to_ascii_lowercase())
             .unwrap_or_default();

@@ -8,7 +8,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::auth::Admin;
-use super::body::{self, ApiJson, ChangeReason, IfMatch};
+use super::body::{ApiJson, ChangeReason, IfMatch};
 use super::catalogue_writes;
 use crate::domain::input::IndicatorInput;
 use crate::store::snapshot::Snapshot;
@@ -89,9 +89,9 @@ async fn get_indicator(
     let indicator = indicators::find_indicator(&mut *snapshot.conn().await?, &code)
         .await?
         .ok_or_else(|| Error::not_found("indicator", &code))?;
-    let etag =
-        catalogue_writes::etag::<IndicatorInput>(&mut *snapshot.conn().await?, &code).await?;
-    body::with_etag(output.object(&indicator)?, &etag)
+    let revision =
+        catalogue_writes::revision::<IndicatorInput>(&mut *snapshot.conn().await?, &code).await?;
+    output.tagged_object(&indicator, "indicator", &code, revision)
 }
 
 impl super::output::Tabular for Indicator {

@@ -1,9 +1,8 @@
 //! `/observations`: the figures, filtered.
 
-use axum::Json;
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
@@ -12,7 +11,7 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::auth::Editor;
+use super::auth::{Caller, Editor};
 use super::body::{self, ApiJson, ChangeReason, IfMatch};
 use super::output::{Fetched, Format, ObjectParams, Output, OutputParams, Tabular};
 use super::params::{After, Code, CodeList, Count, Flag, IsoDate, PageParams, Timestamp};
@@ -282,8 +281,12 @@ async fn get_observation(
         params.as_of.map(|moment| moment.0),
     )
     .await?;
-    let etag = body::resource_etag("observation", &id.to_string(), observation.revision);
-    body::with_etag(output.object(&observation)?, &etag)
+    output.tagged_object(
+        &observation,
+        "observation",
+        &id.to_string(),
+        observation.revision,
+    )
 }
 
 async fn find(
@@ -330,14 +333,19 @@ async fn create_observation(
     let id = observations::insert_observation(&mut tx, &valid, &change).await?;
     tx.commit().await?;
     let observation = find(&mut *state.db.acquire().await?, id, None).await?;
-    let etag = body::resource_etag("observation", &id.to_string(), observation.revision);
-    let mut response = (StatusCode::CREATED, Json(&observation)).into_response();
+    let mut response = body::tagged_json(
+        StatusCode::CREATED,
+        &observation,
+        "observation",
+        &id.to_string(),
+        observation.revision,
+    )?;
     let location = format!("/api/v1/observations/{id}");
     response.headers_mut().insert(
         header::LOCATION,
         HeaderValue::from_str(&location).map_err(|error| Error::Internal(error.into()))?,
     );
-    body::with_etag(response, &etag)
+    Ok(response)
 }
 
 /// Replaces an observation (editor) with its next revision; the previous
@@ -377,8 +385,13 @@ async fn replace_observation(
     let revision = body::check_written(outcome, "observation", &id.to_string())?;
     tx.commit().await?;
     let observation = find(&mut *state.db.acquire().await?, id, None).await?;
-    let etag = body::resource_etag("observation", &id.to_string(), revision);
-    body::with_etag(Json(&observation).into_response(), &etag)
+    body::tagged_json(
+        StatusCode::OK,
+        &observation,
+        "observation",
+        &id.to_string(),
+        revision,
+    )
 }
 
 /// Deletes an observation (editor): its last version stays readable with
@@ -416,7 +429,9 @@ async fn delete_observation(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Every change to an observation, oldest first: who, when, before, after, why.
+/// Every change to an observation, oldest first: who, when, before, after,
+/// why. `key_name` (who) is null unless the caller presents an admin key:
+/// key names belong to the audit log, which is admin-only.
 #[utoipa::path(
     get,
     path = "/observations/{id}/revisions",
@@ -424,9 +439,10 @@ async fn delete_observation(
     params(("id" = i64, Path, description = "Observation id", example = 1), PageParams, OutputParams),
     responses((status = 200, description = "The history", content((ListResponse<AuditEntry> = "application/json"), (String = "text/csv"))))
 )]
-#[tracing::instrument(skip(snapshot, output))]
+#[tracing::instrument(skip(snapshot, caller, output))]
 async fn list_revisions(
     snapshot: Snapshot,
+    caller: Caller,
     Path(id): Path<String>,
     ApiQuery(page): ApiQuery<PageParams>,
     output: Output,
@@ -437,14 +453,18 @@ async fn list_revisions(
         return Err(Error::not_found("observation", id.to_string()));
     }
     let db = snapshot;
+    let show_keys = caller.is_admin();
     output
         .list(&uri, page, None, move |page, _after| {
             let db = db.clone();
             async move {
-                Ok(
+                let (mut entries, total) =
                     store::audit::list_observation_revisions(&mut *db.conn().await?, id, page)
-                        .await?,
-                )
+                        .await?;
+                if !show_keys {
+                    entries.iter_mut().for_each(|entry| entry.key_name = None);
+                }
+                Ok((entries, total))
             }
         })
         .await

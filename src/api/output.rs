@@ -12,7 +12,7 @@ use axum::Json;
 use axum::body::{Body, Bytes};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, Uri, header};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::{StreamExt, stream};
 use serde::{Deserialize, Serialize};
@@ -20,6 +20,7 @@ use serde_json::{Map, Value};
 use tokio_util::task::AbortOnDropHandle;
 use utoipa::{IntoParams, ToSchema};
 
+use super::body::tagged_json;
 use super::extract::parse_query;
 use super::list::ListResponse;
 use super::params::{Limit, Offset, PageParams};
@@ -109,7 +110,11 @@ impl<'de> Deserialize<'de> for FieldList {
 /// What the client asked the response to look like.
 #[derive(Debug, Clone)]
 pub struct Output {
+    /// What a list sends: the format `Accept` (or `format=`) likes best.
     pub format: Format,
+    /// Whether JSON is acceptable at all: what an endpoint that answers one
+    /// object, in JSON only, needs to know.
+    pub json_acceptable: bool,
     pub lang: Option<Lang>,
     pub fields: Option<Vec<String>>,
     /// How to count a list's total (`Prefer: count=…`), and whether the
@@ -129,9 +134,12 @@ impl<S: Send + Sync> FromRequestParts<S> for Output {
                 .get(name)
                 .and_then(|value: &HeaderValue| value.to_str().ok())
         };
-        let format = match params.format {
-            Some(format) => format,
-            None => negotiate_format(header_text(header::ACCEPT))?,
+        let (format, json_acceptable) = match params.format {
+            Some(format) => (format, format == Format::Json),
+            None => {
+                let accept = header_text(header::ACCEPT);
+                (negotiate_format(accept)?, accepts_json(accept))
+            }
         };
         let lang = params
             .lang
@@ -140,6 +148,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Output {
             header_text(header::HeaderName::from_static("prefer")).and_then(count_preference);
         Ok(Output {
             format,
+            json_acceptable,
             lang,
             fields: params.fields.map(|list| list.0),
             count: count.unwrap_or_default(),
@@ -192,6 +201,35 @@ fn negotiate_format(accept: Option<&str>) -> Result<Format> {
     let Some(accept) = accept.filter(|accept| !accept.trim().is_empty()) else {
         return Ok(Format::Json);
     };
+    let json = quality(accept, JSON_TYPES);
+    let csv = quality(accept, &["text/csv"]);
+    if json <= 0.0 && csv <= 0.0 {
+        return Err(Error::NotAcceptable(format!(
+            "cannot send any of `{accept}`; this endpoint sends application/json or, for lists, text/csv"
+        )));
+    }
+    Ok(if csv > json {
+        Format::Csv
+    } else {
+        Format::Json
+    })
+}
+
+/// The media types a JSON answer satisfies.
+const JSON_TYPES: &[&str] = &["application/json", "application/problem+json"];
+
+/// Whether `Accept` allows JSON at all (RFC 9110 §12.5.1: a quality above
+/// zero, from the most specific range that matches). An endpoint that has
+/// only JSON sends it then, however much more CSV would have been liked.
+fn accepts_json(accept: Option<&str>) -> bool {
+    accept
+        .filter(|accept| !accept.trim().is_empty())
+        .is_none_or(|accept| quality(accept, JSON_TYPES) > 0.0)
+}
+
+/// The quality `accept` gives to a representation of one of the `offered`
+/// media types: the most specific matching range sets it; none, zero.
+fn quality(accept: &str, offered: &[&str]) -> f32 {
     let ranges: Vec<(String, f32)> = accept
         .split(',')
         .filter_map(|range| {
@@ -204,40 +242,26 @@ fn negotiate_format(accept: Option<&str>) -> Result<Format> {
             Some((media, quality))
         })
         .collect();
-    let quality_of = |offered: &[&str]| {
-        let mut best: Option<(u8, f32)> = None;
-        for (media, quality) in &ranges {
-            let specificity = if offered.contains(&media.as_str()) {
-                3
-            } else if media.ends_with("/*")
-                && offered
-                    .iter()
-                    .any(|o| o.starts_with(media.trim_end_matches('*')))
-            {
-                2
-            } else if media == "*/*" {
-                1
-            } else {
-                continue;
-            };
-            if best.is_none_or(|(s, _)| specificity > s) {
-                best = Some((specificity, *quality));
-            }
+    let mut best: Option<(u8, f32)> = None;
+    for (media, quality) in &ranges {
+        let specificity = if offered.contains(&media.as_str()) {
+            3
+        } else if media.ends_with("/*")
+            && offered
+                .iter()
+                .any(|o| o.starts_with(media.trim_end_matches('*')))
+        {
+            2
+        } else if media == "*/*" {
+            1
+        } else {
+            continue;
+        };
+        if best.is_none_or(|(s, _)| specificity > s) {
+            best = Some((specificity, *quality));
         }
-        best.map_or(0.0, |(_, quality)| quality)
-    };
-    let json = quality_of(&["application/json", "application/problem+json"]);
-    let csv = quality_of(&["text/csv"]);
-    if json <= 0.0 && csv <= 0.0 {
-        return Err(Error::NotAcceptable(format!(
-            "cannot send any of `{accept}`; this endpoint sends application/json or, for lists, text/csv"
-        )));
     }
-    Ok(if csv > json {
-        Format::Csv
-    } else {
-        Format::Json
-    })
+    best.map_or(0.0, |(_, quality)| quality)
 }
 
 /// The first language of `Accept-Language` that is Chinese or English.
@@ -275,14 +299,16 @@ pub trait Tabular: Serialize {
 }
 
 impl Output {
-    /// Refuses CSV, for endpoints that answer one object.
+    /// For endpoints that answer one object, in JSON only: refuses a
+    /// request that does not accept JSON at all (and `format=csv`).
     pub fn json_only(&self) -> Result<()> {
-        match self.format {
-            Format::Json => Ok(()),
-            Format::Csv => Err(Error::NotAcceptable(
+        if self.json_acceptable {
+            Ok(())
+        } else {
+            Err(Error::NotAcceptable(
                 "this endpoint sends application/json only; CSV is served by the list endpoints"
                     .to_owned(),
-            )),
+            ))
         }
     }
 
@@ -292,6 +318,21 @@ impl Output {
         let value = serde_json::to_value(item).map_err(anyhow::Error::from)?;
         let value = self.shape(value, true)?;
         Ok(Json(value).into_response())
+    }
+
+    /// One resource as JSON, with `lang` and `fields` applied and the
+    /// `ETag` of exactly this representation (see [`tagged_json`]).
+    pub fn tagged_object<T: Serialize>(
+        &self,
+        item: &T,
+        resource: &str,
+        key: &str,
+        revision: i32,
+    ) -> Result<Response> {
+        self.json_only()?;
+        let value = serde_json::to_value(item).map_err(anyhow::Error::from)?;
+        let value = self.shape(value, true)?;
+        tagged_json(StatusCode::OK, &value, resource, key, revision)
     }
 
     /// A list: one page as JSON, or every matching item as CSV. `fetch`

@@ -1,9 +1,8 @@
 //! `/recognitions`: honours, designations and firsts.
 
-use axum::Json;
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -109,13 +108,14 @@ async fn find(db: &mut sqlx::PgConnection, id: i64) -> Result<Recognition> {
 }
 
 fn respond(status: StatusCode, item: &Recognition) -> Result<Response> {
-    let etag = body::resource_etag("recognition", &item.id.to_string(), item.revision);
-    let mut response = (status, Json(item)).into_response();
+    let mut response = body::tagged_json(
+        status,
+        item,
+        "recognition",
+        &item.id.to_string(),
+        item.revision,
+    )?;
     let headers = response.headers_mut();
-    headers.insert(
-        header::ETAG,
-        HeaderValue::from_str(&etag).map_err(|e| Error::Internal(e.into()))?,
-    );
     if status == StatusCode::CREATED {
         let location = format!("/api/v1/recognitions/{}", item.id);
         headers.insert(
@@ -143,13 +143,7 @@ async fn get_recognition(
     output.json_only()?;
     let id = body::parse_id("recognition", &id)?;
     let item = find(&mut *snapshot.conn().await?, id).await?;
-    let mut response = output.object(&item)?;
-    let etag = body::resource_etag("recognition", &id.to_string(), item.revision);
-    response.headers_mut().insert(
-        header::ETAG,
-        HeaderValue::from_str(&etag).map_err(|e| Error::Internal(e.into()))?,
-    );
-    Ok(response)
+    output.tagged_object(&item, "recognition", &id.to_string(), item.revision)
 }
 
 /// Stores a new recognition (editor).

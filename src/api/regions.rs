@@ -8,7 +8,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::auth::Admin;
-use super::body::{self, ApiJson, ChangeReason, IfMatch};
+use super::body::{ApiJson, ChangeReason, IfMatch};
 use super::catalogue_writes;
 use crate::domain::input::RegionInput;
 use crate::store::snapshot::Snapshot;
@@ -123,14 +123,17 @@ async fn get_region(
         None => None,
     };
     let children = regions::list_children(&mut *snapshot.conn().await?, &code).await?;
-    let etag = catalogue_writes::etag::<RegionInput>(&mut *snapshot.conn().await?, &code).await?;
-    body::with_etag(
-        output.object(&RegionDetail {
+    let revision =
+        catalogue_writes::revision::<RegionInput>(&mut *snapshot.conn().await?, &code).await?;
+    output.tagged_object(
+        &RegionDetail {
             region,
             parent,
             children,
-        })?,
-        &etag,
+        },
+        "region",
+        &code,
+        revision,
     )
 }
 

@@ -6,7 +6,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::auth::Admin;
-use super::body::{self, ApiJson, ChangeReason, IfMatch};
+use super::body::{ApiJson, ChangeReason, IfMatch};
 use super::catalogue_writes;
 use crate::domain::input::SourceInput;
 use crate::store::snapshot::Snapshot;
@@ -67,8 +67,9 @@ async fn get_source(
     let source = store::sources::find_source(&mut *snapshot.conn().await?, &id)
         .await?
         .ok_or_else(|| Error::not_found("source", &id))?;
-    let etag = catalogue_writes::etag::<SourceInput>(&mut *snapshot.conn().await?, &id).await?;
-    body::with_etag(output.object(&source)?, &etag)
+    let revision =
+        catalogue_writes::revision::<SourceInput>(&mut *snapshot.conn().await?, &id).await?;
+    output.tagged_object(&source, "source", &id, revision)
 }
 
 impl super::output::Tabular for SourceSummary {

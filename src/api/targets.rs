@@ -1,9 +1,8 @@
 //! `/targets`: dated commitments.
 
-use axum::Json;
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -97,13 +96,9 @@ async fn find(db: &mut sqlx::PgConnection, id: i64) -> Result<Target> {
 }
 
 fn respond(status: StatusCode, item: &Target) -> Result<Response> {
-    let etag = body::resource_etag("target", &item.id.to_string(), item.revision);
-    let mut response = (status, Json(item)).into_response();
+    let mut response =
+        body::tagged_json(status, item, "target", &item.id.to_string(), item.revision)?;
     let headers = response.headers_mut();
-    headers.insert(
-        header::ETAG,
-        HeaderValue::from_str(&etag).map_err(|e| Error::Internal(e.into()))?,
-    );
     if status == StatusCode::CREATED {
         let location = format!("/api/v1/targets/{}", item.id);
         headers.insert(
@@ -131,13 +126,7 @@ async fn get_target(
     output.json_only()?;
     let id = body::parse_id("target", &id)?;
     let item = find(&mut *snapshot.conn().await?, id).await?;
-    let mut response = output.object(&item)?;
-    let etag = body::resource_etag("target", &id.to_string(), item.revision);
-    response.headers_mut().insert(
-        header::ETAG,
-        HeaderValue::from_str(&etag).map_err(|e| Error::Internal(e.into()))?,
-    );
-    Ok(response)
+    output.tagged_object(&item, "target", &id.to_string(), item.revision)
 }
 
 /// Stores a new target (editor).

@@ -6,7 +6,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::auth::Admin;
-use super::body::{self, ApiJson, ChangeReason, IfMatch};
+use super::body::{ApiJson, ChangeReason, IfMatch};
 use super::catalogue_writes;
 use crate::domain::input::TopicInput;
 use crate::store::snapshot::Snapshot;
@@ -142,6 +142,7 @@ async fn get_topic(
     let item = store::topics::find_topic(&mut *snapshot.conn().await?, &code)
         .await?
         .ok_or_else(|| Error::not_found("topic", &code))?;
-    let etag = catalogue_writes::etag::<TopicInput>(&mut *snapshot.conn().await?, &code).await?;
-    body::with_etag(output.object(&item)?, &etag)
+    let revision =
+        catalogue_writes::revision::<TopicInput>(&mut *snapshot.conn().await?, &code).await?;
+    output.tagged_object(&item, "topic", &code, revision)
 }

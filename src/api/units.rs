@@ -6,7 +6,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::auth::Admin;
-use super::body::{self, ApiJson, ChangeReason, IfMatch};
+use super::body::{ApiJson, ChangeReason, IfMatch};
 use super::catalogue_writes;
 use crate::domain::input::UnitInput;
 use crate::store::snapshot::Snapshot;
@@ -150,6 +150,7 @@ async fn get_unit(
     let item = store::units::find_unit(&mut *snapshot.conn().await?, &code)
         .await?
         .ok_or_else(|| Error::not_found("unit", &code))?;
-    let etag = catalogue_writes::etag::<UnitInput>(&mut *snapshot.conn().await?, &code).await?;
-    body::with_etag(output.object(&item)?, &etag)
+    let revision =
+        catalogue_writes::revision::<UnitInput>(&mut *snapshot.conn().await?, &code).await?;
+    output.tagged_object(&item, "unit", &code, revision)
 }

@@ -12,8 +12,15 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use super::number::exact_decimal;
 use super::{ComparisonBasis, Qualifier};
 use crate::error::FieldError;
+
+/// The text fields documented as multi-line: an excerpt keeps the printed
+/// page's line wraps, and a source's full text is the page. Only these may
+/// hold a tab or a line break (`\t`, `\n`, `\r`); no text may hold any
+/// other control character.
+pub const MULTI_LINE_FIELDS: &[&str] = &["excerpt", "full_text"];
 
 /// What validation needs to know of the catalogue.
 #[derive(Debug, Default, Clone)]
@@ -41,8 +48,10 @@ pub struct ObservationInput {
     /// The period as the source states it.
     #[schema(example = "2024年1至4月份")]
     pub period_label: String,
-    /// The value, in `unit`.
+    /// The value, in `unit`: a JSON number with at most 28 significant
+    /// digits (more is refused, never rounded).
     #[schema(value_type = f64, example = 110)]
+    #[serde(deserialize_with = "exact_decimal")]
     pub value: Decimal,
     /// The unit `value` is in (default: the indicator's base unit); it is
     /// stored converted to the base unit.
@@ -71,7 +80,9 @@ fn exact() -> Qualifier {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReportedInput {
+    /// The printed number (exact, as `value` of the observation).
     #[schema(value_type = f64, example = 110)]
+    #[serde(deserialize_with = "exact_decimal")]
     pub value: Decimal,
     /// The unit as printed, e.g. 亿元.
     pub unit: Option<String>,
@@ -658,6 +669,7 @@ pub struct UnitInput {
     pub base_code: String,
     /// Multiply a value in this unit by `factor` for the base unit; 1 for a base unit.
     #[schema(value_type = f64, example = 100000000)]
+    #[serde(deserialize_with = "exact_decimal")]
     pub factor: Decimal,
 }
 

@@ -24,8 +24,11 @@ pub struct Change {
 pub struct AuditEntry {
     pub id: i64,
     pub at: DateTime<Utc>,
-    /// The name of the key that made it; `seed` for the migrations.
-    pub key_name: String,
+    /// The name of the key that made it; `seed` for the migrations. Null
+    /// in an observation's `/revisions` unless the caller is an admin (key
+    /// names are the audit log's, and it is admin-only); the audit log
+    /// always has it.
+    pub key_name: Option<String>,
     /// create, replace, delete, or import (one entry per bulk import).
     pub action: String,
     /// observation, recognition, target, region, topic, unit, indicator,
@@ -103,7 +106,7 @@ pub async fn list_entries(
     .await?;
     let entries = sqlx::query_as!(
         AuditEntry,
-        r#"select id, at, key_name, action, resource, resource_key, revision, before, after, reason
+        r#"select id, at, key_name as "key_name?", action, resource, resource_key, revision, before, after, reason
            from audit_log
            where ($1::text is null or key_name = $1) and ($2::text is null or resource = $2)
              and ($3::text is null or resource_key = $3)

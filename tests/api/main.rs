@@ -14,6 +14,8 @@ mod observations;
 mod openapi;
 mod operations;
 mod regions;
+mod revisions;
 mod seed;
 mod series;
 mod stewardship;
+mod strict;

@@ -8,12 +8,12 @@ use axum::body::Bytes;
 use chrono::NaiveDate;
 use futures_util::stream::{self, BoxStream};
 use futures_util::{Stream, StreamExt};
-use rust_decimal::Decimal;
 use tokio::io::AsyncBufReadExt;
 use tokio_util::io::StreamReader;
 
-use crate::api::body::from_json_value;
+use crate::api::body::{StrictJsonError, from_json_value, strict_json};
 use crate::domain::input::{ObservationInput, ReportedInput};
+use crate::domain::number::parse_exact;
 use crate::domain::{ComparisonBasis, Qualifier};
 use crate::error::FieldError;
 use crate::{Error, Result};
@@ -44,6 +44,17 @@ pub fn too_large() -> Error {
     )
 }
 
+/// One JSON object, read as strictly as a JSON body (no repeated key).
+fn strict_row(bytes: &[u8]) -> Result<ObservationInput, Vec<FieldError>> {
+    match strict_json(bytes) {
+        Ok(value) => from_json_value::<ObservationInput>(value),
+        Err(StrictJsonError::Syntax(error)) => {
+            Err(vec![FieldError::new("line", format!("not JSON: {error}"))])
+        }
+        Err(StrictJsonError::Duplicates(errors)) => Err(errors),
+    }
+}
+
 /// NDJSON: one observation per line; blank lines are skipped.
 pub fn ndjson(body: impl Body) -> Rows {
     let lines = StreamReader::new(body).lines();
@@ -56,9 +67,7 @@ pub fn ndjson(body: impl Body) -> Rows {
             if line.trim().is_empty() {
                 continue;
             }
-            let parsed = serde_json::from_str::<serde_json::Value>(&line)
-                .map_err(|error| vec![FieldError::new("line", format!("not JSON: {error}"))])
-                .and_then(from_json_value::<ObservationInput>);
+            let parsed = strict_row(line.as_bytes());
             return Ok(Some(((number, parsed), (lines, number))));
         }
     })
@@ -74,13 +83,15 @@ pub fn json_array(body: impl Body) -> Rows {
                 if let Some(element) = ready.pop_front() {
                     splitter.position += 1;
                     let position = splitter.position;
-                    let value =
-                        serde_json::from_slice::<serde_json::Value>(&element).map_err(|error| {
-                            Error::MalformedBody(format!(
+                    let parsed = match strict_json(&element) {
+                        Ok(value) => from_json_value::<ObservationInput>(value),
+                        Err(StrictJsonError::Syntax(error)) => {
+                            return Err(Error::MalformedBody(format!(
                                 "the body is not a JSON array: element {position}: {error}"
-                            ))
-                        })?;
-                    let parsed = from_json_value::<ObservationInput>(value);
+                            )));
+                        }
+                        Err(StrictJsonError::Duplicates(errors)) => Err(errors),
+                    };
                     return Ok(Some(((position, parsed), (body, splitter, ready))));
                 }
                 match body.next().await {
@@ -271,12 +282,26 @@ fn observation_from_csv(
             .filter(|text| !text.is_empty())
     };
     let mut errors = Vec::new();
-    if let Some(index) = record.iter().position(|cell| cell.contains('\0')) {
+    // As in a JSON body: no control character, and line breaks only in
+    // the excerpt (the printed page's wraps).
+    for (index, text) in record.iter().enumerate() {
         let column = columns
             .iter()
             .find(|(_, i)| **i == index)
             .map_or("cell", |(name, _)| name.as_str());
-        errors.push(FieldError::new(column, "must not contain a NUL character"));
+        let multi_line = column == "evidence_excerpt";
+        if let Some(c) = text
+            .chars()
+            .find(|c| c.is_control() && !(multi_line && matches!(c, '\t' | '\n' | '\r')))
+        {
+            errors.push(FieldError::new(
+                column,
+                format!(
+                    "must not contain control characters, and holds U+{:04X}",
+                    u32::from(c)
+                ),
+            ));
+        }
     }
     for name in ["period_start", "period_end", "value"] {
         if cell(name).is_none() {
@@ -315,10 +340,10 @@ fn observation_from_csv(
     parse("period_end", "a date YYYY-MM-DD", &|t| {
         t.parse::<NaiveDate>().is_ok()
     });
-    parse("value", "a number", &|t| t.parse::<Decimal>().is_ok());
-    parse("reported_value", "a number", &|t| {
-        t.parse::<Decimal>().is_ok()
-    });
+    // Exactly, or not at all: never rounded (see domain::number).
+    const EXACT: &str = "a number with at most 28 significant digits (never rounded)";
+    parse("value", EXACT, &|t| parse_exact(t).is_some());
+    parse("reported_value", EXACT, &|t| parse_exact(t).is_some());
     parse("qualifier", "exact, at_least or approx", &|t| {
         enum_of::<Qualifier>(t).is_some()
     });
@@ -337,7 +362,7 @@ fn observation_from_csv(
     ) {
         (None, None, None) => None,
         (value, unit_code, text) => Some(ReportedInput {
-            value: value.and_then(|v| v.parse().ok()).unwrap_or_default(),
+            value: value.and_then(|v| parse_exact(&v)).unwrap_or_default(),
             unit: cell("reported_unit"),
             unit_code: unit_code.unwrap_or_default(),
             text: text.unwrap_or_default(),
@@ -354,7 +379,7 @@ fn observation_from_csv(
             .unwrap_or_default(),
         period_label: required("period_label"),
         value: cell("value")
-            .and_then(|t| t.parse().ok())
+            .and_then(|t| parse_exact(&t))
             .unwrap_or_default(),
         unit: cell("unit_code"),
         qualifier: cell("qualifier")
