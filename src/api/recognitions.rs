@@ -93,7 +93,8 @@ async fn find(db: &mut sqlx::PgConnection, id: i64) -> Result<Recognition> {
         id: Some(id),
         ..FactFilter::default()
     };
-    let (mut found, _) = store::recognitions::list_recognitions(
+    // One item: no total to count.
+    let mut found = store::recognitions::page_recognitions(
         db,
         &filter,
         Page {

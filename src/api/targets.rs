@@ -81,7 +81,8 @@ async fn find(db: &mut sqlx::PgConnection, id: i64) -> Result<Target> {
         id: Some(id),
         ..FactFilter::default()
     };
-    let (mut found, _) = store::targets::list_targets(
+    // One item: no total to count.
+    let mut found = store::targets::page_targets(
         db,
         &filter,
         Page {
